@@ -1,0 +1,134 @@
+"""The formula catalog: parameters, output shapes and MACs as pure functions.
+
+Every rule takes a layer's class name, its ``get_config()`` dict and its input shapes
+(tuples with the batch axis, ``None`` for unknown sizes) and never looks at the layer
+itself: Keras is only the referee that :mod:`sphinx_modelsummary.summary` compares with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional
+
+from ..expr import Expr
+
+Shape = tuple  # (None, 26, 26, 32)
+
+
+@dataclass
+class Part:
+    """One group of weights: ``label`` names them, ``expr`` counts them."""
+
+    label: str
+    expr: Expr
+    trainable: bool = True
+
+
+@dataclass
+class Derivation:
+    """How one output axis follows from the input: ``floor((28 - 3) / 1) + 1 = 26``."""
+
+    axis: str
+    expr: Expr
+
+
+@dataclass
+class ShapeRule:
+    shape: Shape
+    derivations: list[Derivation] = field(default_factory=list)
+
+
+ParamsFn = Callable[[dict, list], list[Part]]
+ShapeFn = Callable[[dict, list], ShapeRule]
+MacsFn = Callable[[dict, list, Shape], Optional[Expr]]
+
+
+@dataclass
+class Rule:
+    params: Optional[ParamsFn] = None
+    shape: Optional[ShapeFn] = None
+    macs: Optional[MacsFn] = None
+    no_params_reason: str = ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _rule(name: str) -> Rule:
+    return RULES.setdefault(name, Rule())
+
+
+def params(*names: str):
+    """Register a parameter formula for these Keras classes."""
+
+    def register(fn: ParamsFn) -> ParamsFn:
+        for name in names:
+            _rule(name).params = fn
+        return fn
+
+    return register
+
+
+def shape(*names: str):
+    def register(fn: ShapeFn) -> ShapeFn:
+        for name in names:
+            _rule(name).shape = fn
+        return fn
+
+    return register
+
+
+def macs(*names: str):
+    def register(fn: MacsFn) -> MacsFn:
+        for name in names:
+            _rule(name).macs = fn
+        return fn
+
+    return register
+
+
+def no_params(reason: str, *names: str) -> None:
+    """Classes that never hold weights, with the sentence that says why."""
+    for name in names:
+        rule = _rule(name)
+        rule.params = lambda config, shapes: []
+        rule.no_params_reason = reason
+
+
+def parameter_parts(name: str, config: dict, input_shapes: list) -> Optional[list[Part]]:
+    """The catalog's parts for this layer, or ``None`` when the class is not catalogued."""
+    rule = RULES.get(name)
+    if rule is None or rule.params is None:
+        return None
+    parts = rule.params(config, input_shapes)
+    if config.get("trainable", True) is False:
+        parts = [replace(part, trainable=False) for part in parts]
+    return parts
+
+
+def output_shape(name: str, config: dict, input_shapes: list) -> Optional[ShapeRule]:
+    rule = RULES.get(name)
+    if rule is None or rule.shape is None:
+        return None
+    return rule.shape(config, input_shapes)
+
+
+def mac_count(name: str, config: dict, input_shapes: list, output: Shape) -> Optional[Expr]:
+    rule = RULES.get(name)
+    if rule is None or rule.macs is None:
+        return None
+    return rule.macs(config, input_shapes, output)
+
+
+def no_params_reason(name: str) -> str:
+    rule = RULES.get(name)
+    return rule.no_params_reason if rule else ""
+
+
+def inner_layer(config: dict, key: str = "layer") -> tuple[str, dict]:
+    """The class name and config of a wrapped layer (``Bidirectional``, ``TimeDistributed``)."""
+    inner = config[key]
+    return inner["class_name"], inner["config"]
+
+
+from . import convolution, core, recurrent, attention, normalization, reshaping  # noqa: E402,F401

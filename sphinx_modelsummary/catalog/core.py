@@ -1,0 +1,115 @@
+"""Dense, Embedding, Flatten and the layers that hold no weights."""
+
+from __future__ import annotations
+
+import math
+
+from ..expr import Add, Mul, Num, Sym, Times, product
+from . import Derivation, Part, ShapeRule, macs, no_params, params, shape
+
+
+def features_sym(input_shape) -> Sym:
+    return Sym("i", input_shape[-1], "input features (last axis of the input)")
+
+
+def units_sym(config: dict) -> Sym:
+    return Sym("u", config["units"], "units (output features)")
+
+
+@params("Dense")
+def dense_params(config, input_shapes):
+    i, u = features_sym(input_shapes[0]), units_sym(config)
+    bias = config.get("use_bias", True)
+    rank = config.get("lora_rank")
+    if rank:
+        r = Sym("r", rank, "LoRA rank")
+        parts = [Part("LoRA factors A and B", Mul(r, Add(i, u)))]
+        if bias:
+            parts.append(Part("bias", u))
+        return parts + [Part("frozen kernel", Mul(i, u), trainable=False)]
+    if bias:
+        return [Part("kernel and bias", Mul(u, Add(i, Num(1))))]
+    return [Part("kernel", Mul(u, i))]
+
+
+def leading_positions(input_shape) -> Sym | None:
+    """Dense acts on the last axis once per position of the axes before it."""
+    middle = input_shape[1:-1]
+    if any(n is None for n in middle):
+        return None
+    return Sym("P", math.prod(middle), "positions (product of the axes between batch and features)")
+
+
+@shape("Dense")
+def dense_shape(config, input_shapes):
+    return ShapeRule((*input_shapes[0][:-1], config["units"]))
+
+
+@macs("Dense")
+def dense_macs(config, input_shapes, output):
+    shape_in = input_shapes[0]
+    places = leading_positions(shape_in)
+    if places is None or shape_in[-1] is None:
+        return None
+    return product(places, features_sym(shape_in), units_sym(config))
+
+
+@params("Embedding")
+def embedding_params(config, input_shapes):
+    v = Sym("V", config["input_dim"], "vocabulary size")
+    d = Sym("D", config["output_dim"], "embedding size")
+    return [Part("embedding matrix", Mul(v, d))]
+
+
+@shape("Embedding")
+def embedding_shape(config, input_shapes):
+    return ShapeRule((*input_shapes[0], config["output_dim"]))
+
+
+@params("PReLU")
+def prelu_params(config, input_shapes):
+    sizes = list(input_shapes[0][1:])
+    for axis in config.get("shared_axes") or []:
+        sizes[axis - 1] = 1
+    return [Part("alpha", product(*(Num(n) for n in sizes)))]
+
+
+@shape("Flatten")
+def flatten_shape(config, input_shapes):
+    shape_in = input_shapes[0]
+    if any(n is None for n in shape_in[1:]):
+        return ShapeRule((shape_in[0], None))
+    flat = Times(*(Num(n) for n in shape_in[1:]))
+    return ShapeRule((shape_in[0], flat.integer()), [Derivation("features", flat)])
+
+
+no_params(
+    "it only passes the input on: it holds the tensor fed to the model",
+    "InputLayer",
+)
+no_params(
+    "pooling takes a maximum or an average over each window: it has no weights, it learns nothing",
+    *(f"{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
+    *(f"Global{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
+    "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+)
+no_params(
+    "it only rearranges the values it is given (a new shape, the same numbers)",
+    "Flatten", "Reshape", "Permute", "RepeatVector", "Cropping1D", "Cropping2D", "Cropping3D",
+    "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "UpSampling1D", "UpSampling2D",
+    "UpSampling3D", "Identity", "Masking",
+)
+no_params(
+    "it combines its inputs element by element or along an axis, with nothing to learn",
+    "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
+)
+no_params(
+    "it applies a fixed function to each value",
+    "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "UnitNormalization", "Rescaling",
+)
+no_params(
+    "it only changes values at random during training (no weights; its seed is not a parameter)",
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
+    "GaussianNoise", "AlphaDropout", "ActivityRegularization",
+)
