@@ -1,0 +1,30 @@
+"""The one error type users meet, and the warning subtypes of the Sphinx front-end."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Problem(str, enum.Enum):
+    """Warning subtypes: ``suppress_warnings = ["modelsummary.<value>"]``."""
+
+    SYNTAX = "syntax"  # a malformed spec, argument list or input shape
+    IMPORT = "import"  # the module cannot be imported
+    ATTRIBUTE = "attribute"  # the module has no such attribute
+    NOT_A_MODEL = "not_a_model"  # the attribute (or what the factory returns) is no Keras model
+    FACTORY = "factory"  # the factory raised
+    MOCKED = "mocked"  # the object is an autodoc mock
+    INPUT_SHAPE = "input_shape"  # the model needs an input shape, or the one given does not fit
+    FILE = "file"  # a .keras file is missing, corrupt or unsafe to load
+    FRAMEWORK = "framework"  # Keras or its backend cannot be imported
+    OPTION = "option"  # a bad directive option (an unknown column, say)
+    MISMATCH = "mismatch"  # a formula disagrees with Keras
+    EXPECT = "expect"  # :expect-params: differs from the model's total
+
+
+class ModelSpecError(Exception):
+    """Anything wrong with a spec or the model it names; ``problem`` says which kind."""
+
+    def __init__(self, problem: Problem, message: str):
+        super().__init__(message)
+        self.problem = problem
