@@ -1,3 +1,13 @@
-"""Explain a Keras model's shapes and parameters in Sphinx docs."""
+"""Explain a Keras model's shapes and parameters in Sphinx docs.
+
+``extensions = ["sphinx_modelsummary"]`` registers the ``model-summary`` directive;
+neither this module nor the registration imports Keras.
+"""
 
 __version__ = "0.1.0"
+
+
+def setup(app):
+    from .sphinx_ext import setup as setup_extension
+
+    return setup_extension(app)

@@ -296,3 +296,30 @@ def _trace(keras, model, input_shapes):
 
 def _shapes(shapes) -> str:
     return "; ".join(", ".join("None" if n is None else str(n) for n in s) for s in shapes)
+
+
+def user_sources(spec: ModelSpec, base_dir: str | Path = ".") -> list[str]:
+    """The files of the user's own code a model comes from: the spec's module and every
+    module it reaches through its globals, outside the standard library and site-packages."""
+    if spec.path:
+        return [str(Path(base_dir, spec.path).resolve())]
+    import sysconfig
+
+    installed = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    installed = tuple(str(Path(p).resolve()) for p in installed)
+    start = sys.modules.get(spec.module)
+    seen, files, todo = set(), set(), [start] if start else []
+    while todo:
+        module = todo.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        path = getattr(module, "__file__", None)
+        if not path or str(Path(path).resolve()).startswith(installed) or "site-packages" in path:
+            continue
+        files.add(str(Path(path).resolve()))
+        for value in list(vars(module).values()):
+            owner = value if isinstance(value, type(sys)) else sys.modules.get(getattr(value, "__module__", None) or "")
+            if owner is not None and id(owner) not in seen:
+                todo.append(owner)
+    return sorted(files)

@@ -205,9 +205,11 @@ def summarize_model(graph, model=None, *, spec: str = "", input_shapes=None) -> 
 
 def summarize(spec: str, input_shape: str | None = None, base_dir: str | Path = ".") -> dict:
     """The whole path: spec text and input shape text -> summary record."""
-    from .spec import load_model, parse_input_shapes, parse_spec
+    from .spec import load_model, parse_input_shapes, parse_spec, user_sources
 
     parsed = parse_spec(spec)
     shapes = parse_input_shapes(input_shape)
     graph, model = load_model(parsed, shapes, base_dir)
-    return summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
+    record = summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
+    record["model"]["sources"] = user_sources(parsed, base_dir)
+    return record
