@@ -1,0 +1,1 @@
+"""Model modules used by the docs and the tests."""
