@@ -25,7 +25,15 @@ def is_model(layer) -> bool:
     return isinstance(layer, keras.Model)
 
 
+def _is_layer(operation) -> bool:
+    import keras
+
+    return isinstance(operation, keras.layers.Layer)
+
+
 def _weights(layer) -> list[dict]:
+    if not _is_layer(layer):  # a keras.ops call in the graph
+        return []
     trainable = {id(w) for w in layer.trainable_weights}
     return [
         {
@@ -39,7 +47,7 @@ def _weights(layer) -> list[dict]:
 
 
 def _config(layer) -> dict:
-    if is_model(layer):
+    if is_model(layer) or not _is_layer(layer):
         return {}
     try:
         return layer.get_config()
@@ -101,6 +109,7 @@ def _walk(model, depth: int, parent, rows: list) -> None:
                 "call": call,
                 "shared": call > 0,
                 "is_model": is_model(layer),
+                "is_layer": _is_layer(layer),
                 "config": _config(layer) if call == 0 else {},
                 "input_shapes": _input_shapes(layer, node) if node.input_tensors else outputs,
                 "output_shapes": outputs,

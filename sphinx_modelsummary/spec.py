@@ -237,7 +237,7 @@ def _load_file(keras, path: Path):
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as error:
-        unsafe = "safe_mode" in str(error) or "unsafe" in str(error).lower()
+        unsafe = "safe_mode=False" in str(error)
         why = "it holds code that safe mode refuses to run (a Lambda layer?)" if unsafe else "it is not a valid .keras file"
         raise ModelSpecError(
             Problem.FILE, f"cannot load {path}: {why} ({type(error).__name__}: {_first_line(error)})"

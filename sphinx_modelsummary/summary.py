@@ -60,6 +60,11 @@ def _keras_split(weights: list[dict]) -> tuple[int, int]:
     return trainable, sum(math.prod(w["shape"]) for w in weights if not w["trainable"])
 
 
+def _catalogued(fact: dict) -> bool:
+    """Only Keras's own layers are looked up (a user's class may share a name)."""
+    return fact["module"].startswith("keras.") and fact["is_layer"] and not fact["is_model"]
+
+
 def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str | None]:
     """The row's counts, its formula and, for a row without parameters, why it has none."""
     trainable, frozen = _keras_split(fact["weights"])
@@ -68,7 +73,7 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
         none = {"total": 0, "trainable": 0, "non_trainable": 0}
         return none, None, f"it reuses the weights of {fact['name']}, counted at its first call"
     parts = None
-    if fact["module"].startswith("keras.") and not fact["is_model"]:
+    if _catalogued(fact):
         parts = catalog.parameter_parts(fact["class"], fact["config"], inputs)
     if parts is None:  # not catalogued: explain the count from the weights themselves
         if not fact["weights"]:
@@ -94,7 +99,7 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
 
 def _derivations(fact: dict, inputs: list, problem) -> list[dict]:
     """How each output axis follows, when the catalog's shape agrees with Keras's."""
-    if not fact["module"].startswith("keras.") or fact["is_model"] or not fact["config"] or not inputs:
+    if not _catalogued(fact) or not fact["config"] or not inputs:
         return []
     rule = catalog.output_shape(fact["class"], fact["config"], inputs)
     if rule is None:
@@ -125,7 +130,7 @@ def _row(fact: dict) -> dict:
     row["params"], row["formula"], row["no_params_reason"] = _params(fact, inputs, problem)
     row["shape_derivations"] = _derivations(fact, inputs, problem)
     macs = None
-    if fact["module"].startswith("keras.") and fact["config"] and None not in inputs:
+    if _catalogued(fact) and fact["config"] and None not in inputs:
         macs = catalog.mac_count(fact["class"], fact["config"], inputs, tuple(fact["output_shapes"][0]))
     row["macs"] = macs.integer() if macs is not None else None
     row["macs_formula"] = {**_expr_record(macs), "legend": _legend([macs])} if macs is not None else None

@@ -1,0 +1,47 @@
+"""The command line: tables on stdout, errors on stderr with status 1."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("keras")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args):
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
+    return subprocess.run([sys.executable, "-m", "sphinx_modelsummary", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=300)
+
+
+def test_text_table():
+    result = run("examples.mnist:build_cnn")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320" in out
+    assert "u * (i + 1) = 10 * (1600 + 1) = 16,010" in out
+    assert "height: floor((28 - 3) / 1) + 1 = 26" in out
+    assert "26 x 26 x 32 = 21,632" in out
+    assert "Total parameters: 34,826" in out
+    assert "k: output filters of this layer" in out
+
+
+def test_json_and_markdown():
+    record = json.loads(run("examples.mnist:build_cnn_deferred", "--input-shape", "28, 28, 1",
+                            "--format", "json").stdout)
+    assert record["totals"]["params"] == 34826
+    markdown = run("examples.mnist:build_cnn", "--format", "markdown", "--columns", "name, params").stdout
+    assert "| Layer | Parameters |" in markdown and "| conv2d\\_1 | 18,496 |" in markdown
+
+
+def test_errors_are_one_line_without_traceback():
+    result = run("examples.mnist:nope")
+    assert result.returncode == 1
+    assert "error (attribute)" in result.stderr and "Traceback" not in result.stderr
+    result = run("examples.mnist:build_cnn", "--input-shape", "28, x")
+    assert result.returncode == 1 and "error (syntax)" in result.stderr
