@@ -101,7 +101,7 @@ def parameter_parts(name: str, config: dict, input_shapes: list) -> Optional[lis
     if rule is None or rule.params is None:
         return None
     parts = rule.params(config, input_shapes)
-    if config.get("trainable", True) is False:
+    if parts is not None and config.get("trainable", True) is False:
         parts = [replace(part, trainable=False) for part in parts]
     return parts
 

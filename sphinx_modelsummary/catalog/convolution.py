@@ -6,6 +6,7 @@ import math
 
 from ..expr import Add, Ceil, Div, Floor, Max, Mul, Num, Sub, Sym, product, total
 from . import Derivation, Part, ShapeRule, macs, params, shape
+from .core import lora_parts
 
 AXIS_NAMES = {1: ["length"], 2: ["height", "width"], 3: ["depth", "height", "width"]}
 KERNEL_SYMBOLS = {1: ["w"], 2: ["h", "w"], 3: ["d", "h", "w"]}
@@ -76,7 +77,11 @@ def convolution_params(config, input_shapes):
     groups = config.get("groups", 1)
     per_filter = f if groups == 1 else Div(f, Sym("g", groups, "groups"))
     kernel = kernel_syms(config, rank_of(shape_in))
-    return [kernel_and_bias(config, filters_sym(config), product(per_filter, *kernel))]
+    k, fan_in = filters_sym(config), product(per_filter, *kernel)
+    if config.get("lora_rank"):
+        bias = k if config.get("use_bias", True) else None
+        return lora_parts(config, fan_in, k, Mul(k, fan_in), bias)
+    return [kernel_and_bias(config, k, fan_in)]
 
 
 def multiplier_sym(config: dict) -> Sym:
@@ -150,14 +155,19 @@ def derive(axes: list[str], lengths) -> tuple[list, list[Derivation]]:
     return sizes, derivations
 
 
-def spatial_lengths(config: dict, input_shape, length_fn):
+def spatial_lengths(config: dict, input_shape, length_fn, extras=None):
+    """One length expression per spatial axis (``None`` where the input size is unknown).
+
+    ``length_fn(n, kernel, stride, dilation, extra)`` gets the axis's entry of ``extras``.
+    """
     rank = rank_of(input_shape)
     kernel = kernel_syms(config, rank)
     strides = as_tuple(config.get("strides", 1), rank)
     dilations = as_tuple(config.get("dilation_rate", 1), rank)
+    extras = extras or (None,) * rank
     return [
-        None if n is None else length_fn(n, k, s, d)
-        for n, k, s, d in zip(spatial(config, input_shape), kernel, strides, dilations)
+        None if n is None else length_fn(n, k, s, d, e)
+        for n, k, s, d, e in zip(spatial(config, input_shape), kernel, strides, dilations, extras)
     ]
 
 
@@ -166,7 +176,7 @@ def convolution_shape(config, input_shapes):
     shape_in = input_shapes[0]
     padding = config.get("padding", "valid")
     lengths = spatial_lengths(
-        config, shape_in, lambda n, k, s, d: conv_length(n, k, s, d, padding)
+        config, shape_in, lambda n, k, s, d, e: conv_length(n, k, s, d, padding)
     )
     sizes, derivations = derive(AXIS_NAMES[rank_of(shape_in)], lengths)
     if "depth_multiplier" in config and "filters" not in config:
@@ -182,12 +192,11 @@ def transpose_shape(config, input_shapes):
     rank = rank_of(shape_in)
     padding = config.get("padding", "valid")
     extras = config.get("output_padding")
-    extras = as_tuple(extras, rank) if extras is not None else (None,) * rank
-    extra_by_axis = iter(extras)
     lengths = spatial_lengths(
         config,
         shape_in,
-        lambda n, k, s, d: transpose_length(n, k, s, d, padding, next(extra_by_axis)),
+        lambda n, k, s, d, e: transpose_length(n, k, s, d, padding, e),
+        None if extras is None else as_tuple(extras, rank),
     )
     sizes, derivations = derive(AXIS_NAMES[rank], lengths)
     return ShapeRule(with_channels(config, shape_in, sizes, config["filters"]), derivations)
@@ -233,7 +242,7 @@ def convolution_macs(config, input_shapes, output):
     places = positions(spatial(config, output))
     if places is None:
         return None
-    (part,) = convolution_params({**config, "use_bias": False}, input_shapes)
+    (part,) = convolution_params({**config, "use_bias": False, "lora_rank": None}, input_shapes)
     return Mul(places, part.expr)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..expr import Add, Mul, Num, Sym, Times, product
+from ..expr import Add, Expr, Mul, Num, Sym, Times, product
 from . import Derivation, Part, ShapeRule, macs, no_params, params, shape
 
 
@@ -16,27 +16,35 @@ def units_sym(config: dict) -> Sym:
     return Sym("u", config["units"], "units (output features)")
 
 
+def lora_parts(
+    config: dict, fan_in: Expr, fan_out: Expr, kernel: Expr, bias: Expr | None, what: str = "kernel"
+) -> list[Part]:
+    """With ``lora_rank`` r the kernel is frozen and two factors of rank r are trained."""
+    r = Sym("r", config["lora_rank"], "LoRA rank")
+    parts = [Part("LoRA factors A and B", Mul(r, Add(fan_in, fan_out)))]
+    if bias is not None:
+        parts.append(Part("bias", bias))
+    return parts + [Part(f"frozen {what}", kernel, trainable=False)]
+
+
 @params("Dense")
 def dense_params(config, input_shapes):
     i, u = features_sym(input_shapes[0]), units_sym(config)
     bias = config.get("use_bias", True)
-    rank = config.get("lora_rank")
-    if rank:
-        r = Sym("r", rank, "LoRA rank")
-        parts = [Part("LoRA factors A and B", Mul(r, Add(i, u)))]
-        if bias:
-            parts.append(Part("bias", u))
-        return parts + [Part("frozen kernel", Mul(i, u), trainable=False)]
+    if config.get("lora_rank"):
+        return lora_parts(config, i, u, Mul(i, u), u if bias else None)
     if bias:
         return [Part("kernel and bias", Mul(u, Add(i, Num(1))))]
     return [Part("kernel", Mul(u, i))]
 
 
-def leading_positions(input_shape) -> Sym | None:
+def leading_positions(input_shape) -> Expr | None:
     """Dense acts on the last axis once per position of the axes before it."""
     middle = input_shape[1:-1]
     if any(n is None for n in middle):
         return None
+    if not middle:
+        return Num(1)  # dropped by product(): a plain (batch, features) input
     return Sym("P", math.prod(middle), "positions (product of the axes between batch and features)")
 
 
@@ -54,14 +62,21 @@ def dense_macs(config, input_shapes, output):
     return product(places, features_sym(shape_in), units_sym(config))
 
 
-@params("Embedding")
+@params("Embedding", "ReversibleEmbedding")
 def embedding_params(config, input_shapes):
     v = Sym("V", config["input_dim"], "vocabulary size")
     d = Sym("D", config["output_dim"], "embedding size")
-    return [Part("embedding matrix", Mul(v, d))]
+    if config.get("lora_rank"):
+        parts = lora_parts(config, v, d, Mul(v, d), None, "embedding matrix")
+    else:
+        parts = [Part("embedding matrix", Mul(v, d))]
+    if config.get("tie_weights", True) is False:
+        # ReversibleEmbedding: a separate (D, V) matrix for the output projection.
+        parts.append(Part("reverse embedding matrix", Mul(d, v)))
+    return parts
 
 
-@shape("Embedding")
+@shape("Embedding", "ReversibleEmbedding")
 def embedding_shape(config, input_shapes):
     return ShapeRule((*input_shapes[0], config["output_dim"]))
 
