@@ -1,0 +1,129 @@
+"""A persistent cache of summary records: one readable JSON file per spec.
+
+An entry is valid while the user's source files it was built from have the same
+content and the installed Keras and backend are the versions it was made with (when
+they are installed at all: a docs build without the framework trusts the files alone).
+Nothing here imports Keras or Sphinx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .summary import SCHEMA
+
+BACKEND_DISTRIBUTIONS = {
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
+    "jax": ("jax",),
+    "torch": ("torch",),
+    "numpy": ("numpy",),
+}
+
+
+def file_digest(path: str | Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _installed_version(*distributions: str) -> str | None:
+    for name in distributions:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _backend_name() -> str:
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    config = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"), "keras.json")
+    try:
+        return json.loads(config.read_text()).get("backend", "tensorflow")
+    except (OSError, ValueError):
+        return "tensorflow"
+
+
+def framework_versions() -> dict:
+    """Keras and backend versions from package metadata (no import of either)."""
+    backend = _backend_name()
+    return {
+        "keras": _installed_version("keras"),
+        "backend": backend,
+        "backend_version": _installed_version(*BACKEND_DISTRIBUTIONS.get(backend, (backend,))),
+    }
+
+
+@dataclass
+class Lookup:
+    record: dict | None  # the cached record, stale or not; None when there is none
+    stale: str = ""  # what changed, when the entry no longer matches
+    missing: str = ""  # why there is no usable entry (absent, unreadable)
+
+
+class SummaryCache:
+    """Entries under ``directory``; source paths are stored relative to ``root``."""
+
+    def __init__(self, directory: str | Path, root: str | Path):
+        self.directory, self.root = Path(directory), Path(root)
+
+    def path(self, spec: str, input_shape: str | None) -> Path:
+        key = json.dumps([SCHEMA, spec.strip(), _normal_shape(input_shape)])
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", spec.split("(")[0]).strip("-")[:60]
+        return self.directory / f"{slug}-{digest}.json"
+
+    def load(self, spec: str, input_shape: str | None) -> Lookup:
+        path = self.path(spec, input_shape)
+        if not path.exists():
+            return Lookup(None, missing=f"no cache entry {path.name}")
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            record, sources, versions = entry["record"], entry["sources"], entry["framework"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return Lookup(None, missing=f"the cache entry {path.name} is unreadable ({type(error).__name__})")
+        record["model"]["sources"] = [str((self.root / rel).resolve()) for rel in sources]
+        changed = [rel for rel, digest in sources.items() if file_digest(self.root / rel) != digest]
+        if changed:
+            return Lookup(record, stale=f"{', '.join(changed)} changed since the entry was made")
+        current = framework_versions()
+        moved = [f"{key} {versions.get(key)} -> {now}" for key, now in current.items()
+                 if now is not None and versions.get(key) is not None and versions[key] != now]
+        if moved:
+            return Lookup(record, stale=f"{', '.join(moved)} since the entry was made")
+        return Lookup(record)
+
+    def store(self, spec: str, input_shape: str | None, record: dict) -> Path:
+        """Write the entry atomically: a reader sees the old file or the new one, never half."""
+        sources = {}
+        for source in record["model"].get("sources", []):
+            sources[Path(os.path.relpath(source, self.root)).as_posix()] = file_digest(source)
+        portable = {**record, "model": {**record["model"], "sources": sorted(sources)}}
+        entry = {"spec": spec, "input_shape": input_shape, "framework": framework_versions(),
+                 "sources": sources, "record": portable}
+        path = self.path(spec, input_shape)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=self.directory, suffix=".tmp", delete=False,
+                                         encoding="utf-8") as handle:
+            try:
+                json.dump(entry, handle, indent=1, sort_keys=True)
+                handle.write("\n")
+            except BaseException:
+                handle.close()
+                os.unlink(handle.name)
+                raise
+        os.replace(handle.name, path)
+        return path
+
+
+def _normal_shape(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
