@@ -82,17 +82,19 @@ def _walk(model, depth: int, parent, rows: list) -> None:
     if graph is None:
         raise TypeError(f"{model.name} has no functional graph to walk")
     order = {id(op): i for i, op in enumerate(graph._operations)}
-    nodes = [
-        node
-        for d in sorted(graph._nodes_by_depth, reverse=True)
-        for node in sorted(graph._nodes_by_depth[d], key=lambda n: order[id(n.operation)])
-    ]
-    calls: dict[int, int] = {}
+    graph_nodes = [node for nodes in graph._nodes_by_depth.values() for node in nodes]
+    in_graph = {id(node) for node in graph_nodes}
+
+    def call_index(node) -> int:
+        """Calls are numbered in the order the code made them, not in graph order."""
+        return [id(n) for n in node.operation._inbound_nodes if id(n) in in_graph].index(id(node))
+
+    depth_of = {id(node): d for d, nodes in graph._nodes_by_depth.items() for node in nodes}
+    nodes = sorted(graph_nodes, key=lambda n: (-depth_of[id(n)], order[id(n.operation)], call_index(n)))
     labels: dict[int, str] = {}
     for node in nodes:
         layer = node.operation
-        call = calls.get(id(layer), 0)
-        calls[id(layer)] = call + 1
+        call = call_index(node)
         label = _label(layer.name, call)
         for tensor in node.outputs:
             labels[id(tensor)] = label
