@@ -1,0 +1,26 @@
+"""Sphinx configuration of the sphinx-modelsummary documentation."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The repository root, so that ``examples.*`` (the models the pages show) imports.
+sys.path.insert(0, str(ROOT))
+# Keep TensorFlow's start-up messages out of the build log.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import sphinx_modelsummary  # noqa: E402
+
+project = "sphinx-modelsummary"
+author = "The sphinx-modelsummary authors"
+copyright = "2025, the sphinx-modelsummary authors"
+release = sphinx_modelsummary.__version__
+version = release
+
+extensions = ["sphinx_modelsummary", "myst_parser"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+
+html_theme = "furo"
+html_title = f"sphinx-modelsummary {release}"
