@@ -83,10 +83,14 @@ def embedding_shape(config, input_shapes):
 
 @params("PReLU")
 def prelu_params(config, input_shapes):
-    sizes = list(input_shapes[0][1:])
-    for axis in config.get("shared_axes") or []:
-        sizes[axis - 1] = 1
-    return [Part("alpha", product(*(Num(n) for n in sizes)))]
+    """One slope per input value; an axis in ``shared_axes`` shares its slopes."""
+    shared = set(config.get("shared_axes") or [])
+    sizes = [
+        Sym(f"n{axis}", n, f"input size on axis {axis}")
+        for axis, n in enumerate(input_shapes[0][1:], 1)
+        if axis not in shared
+    ]
+    return [Part("alpha", product(*sizes))]
 
 
 @shape("Flatten")
