@@ -223,3 +223,12 @@ def explain_lines(record: dict, rows: list[dict] | None = None) -> list[tuple[di
             reason = row.get("no_params_reason") or "it has no weights"
             lines.append((row, f"{name} has no parameters: {reason}."))
     return lines
+
+
+
+def mismatch_note(row: dict) -> str:
+    """``(Keras counts 13)`` when the row's formula disagrees with Keras, else ``""``."""
+    mismatch = (row.get("formula") or {}).get("mismatch")
+    if not mismatch:
+        return ""
+    return f"(Keras counts {group(row['params']['total'])})"

@@ -1,0 +1,476 @@
+"""The Sphinx front-end: the ``model-summary`` directive, its ``modelsummary_*`` defaults,
+the stylesheet, and plain-text formulas for the text, man and texinfo builders.
+
+.. code-block:: rst
+
+   .. model-summary:: examples.mnist:build_cnn
+      :input-shape: 28, 28, 1
+      :caption: The convolutional network from the quiz
+      :name: mnist-cnn
+
+The argument is ``package.module:attribute``, ``package.module:factory(literal, key=literal)``
+or a ``.keras`` file (relative to the document; to the source directory if it starts
+with ``/``). Options, with the ``conf.py`` value that sets their default:
+
+=======================  =============================================  ==========================================
+option                   conf.py value (default)                        value
+=======================  =============================================  ==========================================
+``:input-shape:``        --                                             ``28, 28, 1`` (``;`` between inputs)
+``:columns:``            ``modelsummary_columns``                       column keys (``format.COLUMNS``) in order,
+                         (layer, output, activations, params, formula)  comma-separated; a list in conf.py
+``:formula:``            ``modelsummary_formula`` (both)                symbolic | substituted | both
+``:shape-derivations:``  ``modelsummary_shape_derivations`` (True)      yes/no: how each output size follows
+``:explain:``            ``modelsummary_explain`` (False)               yes/no: shape walk, one line per layer
+``:expand-nested:``      ``modelsummary_expand_nested`` (True)          yes/no: layers of nested models
+``:depth:``              ``modelsummary_depth`` (None)                  0, 1, ... or ``all`` (wins over the above)
+``:layers:``             --                                             ``first..last``, ``first..``, ``..last``
+``:totals:``             ``modelsummary_totals`` (True)                 yes/no: parameters, memory, MACs
+``:legend:``             ``modelsummary_legend`` (True)                 yes/no: the symbols shown
+``:caption:``            --                                             the table's title (numbered)
+``:name:``               --                                             a ref/numref target: the table
+``:class:``              ``modelsummary_class`` ([])                    extra classes of the table
+``:expect-params:``      --                                             the model's total, or a warning
+=======================  =============================================  ==========================================
+
+Every yes/no option is written the same way: as a flag (``:explain:`` means yes) or with
+a value, ``yes``/``no`` (also ``true``/``false``, ``on``/``off``, ``1``/``0``).
+
+Registering the extension imports neither Keras nor TensorFlow: the summary module is
+imported inside the directive's ``run``, through :func:`get_record`. Every problem with
+a model or an option becomes a warning (``type="modelsummary"``, ``subtype`` one of
+:class:`~sphinx_modelsummary.errors.Problem`'s values, or ``internal`` for a bug here)
+with the directive's location, and the directive renders nothing in its place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Callable
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import __version__
+from . import format as fmt
+from .docutils_render import TEXT_ATTRIBUTE, SummaryOptions, render, select_rows
+from .errors import ModelSpecError, Problem
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+CSS_FILE = "modelsummary.css"
+INTERNAL = "internal"  # the warning subtype of an unexpected error (a bug in this extension)
+
+
+# Option values ----------------------------------------------------------------------------
+
+_YES = {"", "yes", "true", "on", "1"}
+_NO = {"no", "false", "off", "0"}
+
+
+def parse_bool(value: Any) -> bool:
+    """A flag (no value), ``yes``/``no``, ``true``/``false``, ``on``/``off``, ``1``/``0``."""
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"expected yes or no (or no value at all), not {value!r}")
+
+
+def parse_formula(value: Any) -> str:
+    text = str(value or "").strip().lower() or "both"
+    if text not in fmt.FORMULA_MODES:
+        raise ValueError(f"expected one of {', '.join(fmt.FORMULA_MODES)}, not {value!r}")
+    return text
+
+
+def parse_columns(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return tuple(fmt.parse_columns(value))
+
+
+def parse_depth(value: Any) -> int | None:
+    """A level of nesting (``0``: the model's own layers only), or ``all``."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("all", "none")):
+        return None
+    try:
+        depth = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        depth = -1
+    if depth < 0:
+        raise ValueError(f"expected a whole number from 0 up (or 'all'), not {value!r}")
+    return depth
+
+
+def parse_layers(value: Any) -> tuple[str | None, str | None]:
+    """``first..last`` (either end may be left out: ``conv2d..``, ``..dense``) or one name."""
+    text = str(value or "").strip()
+    if not text:
+        raise ValueError("expected 'first..last' (layer names), not nothing")
+    first, dots, last = text.partition("..")
+    first, last = first.strip() or None, last.strip() or None
+    if not dots:
+        last = first
+    if ".." in (last or "") or (first is None and last is None):
+        raise ValueError(f"expected 'first..last' (layer names), not {value!r}")
+    return first, last
+
+
+def parse_count(value: Any) -> int:
+    """A whole number; ``34,826`` and ``34_826`` are fine."""
+    text = str(value or "").strip().replace(",", "").replace("_", "")
+    if not text.isdigit():
+        raise ValueError(f"expected a whole number of parameters, not {value!r}")
+    return int(text)
+
+
+def parse_classes(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        value = " ".join(str(v) for v in value)
+    return tuple(directives.class_option(str(value or "")))
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One option: its directive name, its conf.py value (if it has one), its parser."""
+
+    option: str
+    field: str
+    parse: Callable[[Any], Any]
+    config: str | None = None
+    default: Any = None
+    types: tuple = ()
+
+
+SETTINGS = (
+    Setting("input-shape", "input_shape", _text),
+    Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
+    Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
+    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool,)),
+    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool,)),
+    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool,)),
+    Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
+    Setting("layers", "layers", parse_layers),
+    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool,)),
+    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool,)),
+    Setting("caption", "caption", _text),
+    Setting("name", "name", _text),
+    Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),
+    Setting("expect-params", "expect_params", parse_count),
+)
+_BY_OPTION = {s.option: s for s in SETTINGS}
+
+
+def config_defaults(config, warn: bool = False) -> dict[str, Any]:
+    """The validated ``modelsummary_*`` values (a bad one falls back to its default)."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.config is None:
+            continue
+        raw = getattr(config, setting.config, setting.default)
+        try:
+            values[setting.field] = setting.parse(raw)
+        except ValueError as error:
+            if warn:
+                logger.warning("conf.py: %s = %r: %s; using the default, %r", setting.config, raw, error,
+                               setting.default, type="modelsummary", subtype=Problem.OPTION.value)
+            values[setting.field] = setting.parse(setting.default)
+    return values
+
+
+def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
+    """The directive's options over the conf.py defaults, as one :class:`SummaryOptions`.
+
+    Raises ``ValueError`` with a message naming the bad option.
+    """
+    values = config_defaults(config)
+    given: dict[str, Any] = {}
+    for option, raw in options.items():
+        setting = _BY_OPTION[option]
+        try:
+            given[setting.field] = setting.parse(raw)
+        except ValueError as error:
+            raise ValueError(f":{option}: {error}") from None
+    if "depth" in given and "expand_nested" in given:
+        raise ValueError(":depth: and :expand-nested: both given; use one")
+    values.update(given)
+    expand = values.pop("expand_nested")
+    if "depth" not in given and ("expand_nested" in given or values["depth"] is None):
+        values["depth"] = None if expand else 0
+    return SummaryOptions(**values)
+
+
+# The record, computed once per build process ---------------------------------------------
+
+
+@dataclasses.dataclass
+class _Entry:
+    record: dict | None
+    error: tuple[str, str] | None  # (subtype, message)
+    stamps: dict[str, tuple[int, int] | None]
+
+
+_MEMO: dict[tuple, _Entry] = {}
+
+
+class SummaryError(Exception):
+    """A memoised failure: ``subtype`` is a :class:`Problem` value or ``internal``."""
+
+    def __init__(self, subtype: str, message: str, sources: list[str]):
+        super().__init__(message)
+        self.subtype = subtype
+        self.sources = sources
+
+
+def get_record(spec: str, input_shape: str | None = None, base_dir: str | os.PathLike = ".",
+               srcdir: str | os.PathLike = ".") -> dict:
+    """The summary record of ``spec``, computed once per process for a given spec, input
+    shape, base directory and source directory, and again only when one of the model's
+    source files changes. Failures are remembered too and raised as :class:`SummaryError`.
+
+    This is the one place the model is loaded: a persistent cache belongs here.
+    """
+    key = (spec.strip(), " ".join((input_shape or "").split()), str(base_dir), str(srcdir))
+    entry = _MEMO.get(key)
+    if entry is not None and _stamps(entry.stamps) != entry.stamps:
+        _forget_modules(entry.stamps)
+        entry = None
+    if entry is None:
+        entry = _compute(*key)
+        _MEMO[key] = entry
+    if entry.error is not None:
+        raise SummaryError(*entry.error, sources=list(entry.stamps))
+    return entry.record
+
+
+def _compute(spec: str, input_shape: str, base_dir: str, srcdir: str) -> _Entry:
+    try:
+        from .summary import summarize
+
+        record = summarize(spec, input_shape or None, base_dir)
+    except ModelSpecError as error:
+        return _Entry(None, (error.problem.value, str(error)), _stamps(_sources_of(spec, base_dir)))
+    except (Exception, SystemExit) as error:  # a bug here, or a module that calls sys.exit
+        message = (f"summarising {spec!r} failed unexpectedly ({type(error).__name__}: {error}); "
+                   "please report this to sphinx-modelsummary")
+        return _Entry(None, (INTERNAL, message), _stamps(_sources_of(spec, base_dir)))
+    return _Entry(record, None, _stamps(record["model"].get("sources") or []))
+
+
+def _stamps(paths) -> dict[str, tuple[int, int] | None]:
+    stamps = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            stamps[path] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamps[path] = None
+    return stamps
+
+
+def _sources_of(spec: str, base_dir: str) -> list[str]:
+    """The user's files behind a spec that failed (so fixing them re-reads the page)."""
+    try:
+        from .spec import parse_spec, user_sources
+
+        parsed = parse_spec(spec)
+        if parsed.path:
+            return [str(Path(base_dir, parsed.path).resolve())]
+        files = user_sources(parsed, base_dir)
+        if files:
+            return files
+        found = importlib.util.find_spec(parsed.module)
+        origin = found.origin if found is not None else None
+        if origin and os.path.isfile(origin) and "site-packages" not in origin:
+            return [str(Path(origin).resolve())]
+    except Exception:
+        pass
+    return []
+
+
+def _forget_modules(stamps: dict) -> None:
+    """Drop the user's modules behind a stale record so they are imported afresh."""
+    files = set(stamps)
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and str(Path(path).resolve()) in files:
+            del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+# The directive -------------------------------------------------------------------------------
+
+
+class ModelSummary(SphinxDirective):
+    """``.. model-summary:: package.module:factory`` (or ``path/to/model.keras``)."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    final_argument_whitespace = True  # ``module:factory(1, size=2)``
+    has_content = False
+    # Every value is checked in run(), so a bad one is a modelsummary.option warning.
+    option_spec = {setting.option: directives.unchanged for setting in SETTINGS}
+
+    def run(self) -> list[nodes.Node]:
+        spec = self.arguments[0].strip()
+        try:
+            options = resolve_options(self.config, self.options)
+        except ValueError as error:
+            return self._fail(Problem.OPTION.value, str(error))
+        spec_text, base_dir = self._locate(spec)
+        try:
+            record = get_record(spec_text, options.input_shape or None, base_dir, self.env.srcdir)
+        except SummaryError as error:
+            for path in error.sources:
+                self.env.note_dependency(path)
+            return self._fail(error.subtype, str(error))
+        for path in record["model"].get("sources") or []:
+            self.env.note_dependency(path)
+        try:
+            rows = select_rows(record, options)
+        except ValueError as error:
+            return self._fail(Problem.OPTION.value, f":layers: {error}")
+
+        for diagnostic in record["diagnostics"]:
+            where = diagnostic.get("layer") or record["model"]["name"]
+            self._warn(Problem.MISMATCH.value, f"{where}: {diagnostic['message']}")
+        total = record["totals"]["params"]
+        if options.expect_params is not None and options.expect_params != total:
+            self._warn(Problem.EXPECT.value,
+                       f"the model has {fmt.count_text(total)} parameters, "
+                       f":expect-params: says {fmt.count_text(options.expect_params)}")
+
+        result = render(record, options, rows)
+        table = result[0].next_node(nodes.table)
+        for node in result[0].findall(nodes.Element):
+            self.set_source_info(node)
+        if options.caption:  # inline markup in the caption, as in a figure's
+            title = table.next_node(nodes.title)
+            inline, messages = self.state.inline_text(options.caption, self.lineno)
+            title.children = []
+            title += inline
+            result += messages
+        if options.name:
+            self.options["name"] = options.name
+            self.add_name(table)
+        return result
+
+    def _locate(self, spec: str) -> tuple[str, str]:
+        """A ``.keras`` path is relative to the document, or to the source directory when it
+        starts with ``/``; it is passed on as a file name in its (resolved) folder."""
+        srcdir = Path(self.env.srcdir)
+        if not spec.endswith(".keras"):
+            return spec, str(srcdir)
+        if spec.startswith("/"):
+            path = srcdir / spec.lstrip("/")
+        else:
+            path = Path(self.env.doc2path(self.env.docname)).parent / spec
+        path = Path(os.path.normpath(path.absolute()))
+        return path.name, str(path.parent)
+
+    def _warn(self, subtype: str, message: str) -> None:
+        spec = self.arguments[0].strip()
+        message = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
+        location = self.get_location() or (self.env.docname, self.lineno)
+        logger.warning(message, location=location, type="modelsummary", subtype=subtype)
+
+    def _fail(self, subtype: str, message: str) -> list[nodes.Node]:
+        self._warn(subtype, message)
+        return []
+
+
+# Plain-text formulas, the stylesheet, set-up -----------------------------------------------
+
+
+class BuilderAdjustments(SphinxPostTransform):
+    """What a summary needs from some builders, done on the copy of the doctree they write:
+
+    * text, man, texinfo: each formula's plain reading (``32 * (1 * 3 * 3 + 1) = 320``)
+      replaces its math, which they would print as LaTeX source;
+    * text: a cell's paragraphs stay on lines of their own (its writer flows them into one);
+    * LaTeX: the columns get the widths the renderer measured (``colwidths-given``).
+    """
+
+    default_priority = 400
+    formats = ("text", "man", "texinfo", "latex")
+
+    def is_supported(self) -> bool:
+        return _builder_format(self) in self.formats
+
+    def run(self, **kwargs: Any) -> None:
+        builder_format = _builder_format(self)
+        tables = [t for t in self.document.findall(nodes.table) if "modelsummary" in t["classes"]]
+        if builder_format == "latex":
+            for table in tables:
+                if "colwidths-given" not in table["classes"]:
+                    table["classes"].append("colwidths-given")
+            return
+        for node in list(self.document.findall(nodes.math)):
+            if TEXT_ATTRIBUTE in node:
+                node.replace_self(nodes.Text(node[TEXT_ATTRIBUTE]))
+        if builder_format == "text":
+            for table in tables:
+                _stack_paragraphs(table)
+
+
+def _builder_format(transform: SphinxPostTransform) -> str:
+    builder = getattr(transform.env, "_builder_cls", None) or transform.app.builder  # Sphinx < 8.1
+    return builder.format
+
+
+def _stack_paragraphs(table: nodes.table) -> None:
+    """Keep a cell's paragraphs on lines of their own in the text writer, which flows
+    them into one: each line is padded to the column's width with no-break spaces (which
+    its wrapper does not break at), so the next paragraph starts a new line."""
+    widths = [colspec["colwidth"] for colspec in table.findall(nodes.colspec)]
+    for row in table.findall(nodes.row):
+        for entry, width in zip(row.children, widths):
+            paragraphs = [p for p in entry.children if isinstance(p, nodes.paragraph)]
+            if len(paragraphs) < 2 or not all(isinstance(c, nodes.Text) for p in paragraphs for c in p.children):
+                continue
+            lines = [line for p in paragraphs for line in textwrap.wrap(p.astext(), width) or [""]]
+            text = " ".join(line.ljust(width, "\u00a0") for line in lines[:-1]) + " " + lines[-1]
+            for paragraph in paragraphs:
+                entry.remove(paragraph)
+            entry += nodes.paragraph(text, text)
+
+
+def _config_inited(app, config) -> None:
+    config_defaults(config, warn=True)
+    for setting in SETTINGS:  # a bad value was reported; its default stands in from here on
+        if setting.config is not None:
+            try:
+                setting.parse(getattr(config, setting.config))
+            except ValueError:
+                setattr(config, setting.config, setting.default)
+    static = str(STATIC_DIR)
+    if static not in [str(p) for p in config.html_static_path]:
+        # first, so a project's own static modelsummary.css wins
+        config.html_static_path = [static, *config.html_static_path]
+
+
+def setup(app) -> dict[str, Any]:
+    for setting in SETTINGS:
+        if setting.config is not None:
+            app.add_config_value(setting.config, setting.default, "env", types=setting.types)
+    app.add_directive("model-summary", ModelSummary)
+    app.add_post_transform(BuilderAdjustments)
+    app.add_css_file(CSS_FILE)
+    app.connect("config-inited", _config_inited)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,10 @@
+"""Small models for the option tests (module names are unique across the test roots)."""
+
+import keras
+from keras import layers
+
+
+def build_nested():
+    """``inner`` (8 -> 4: 8 * 4 + 4 = 36 parameters) inside ``outer`` (4 -> 2: 4 * 2 + 2 = 10)."""
+    inner = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, name="inner_dense")], name="inner")
+    return keras.Sequential([keras.Input(shape=(8,)), inner, layers.Dense(2, name="outer_dense")], name="outer")

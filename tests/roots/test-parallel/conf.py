@@ -1,0 +1,10 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+project = "modelsummary-parallel"
+extensions = ["myst_parser", "sphinx_modelsummary"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+numfig = True
+exclude_patterns = ["_build"]

@@ -1,0 +1,8 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+project = "modelsummary-rebuild"
+extensions = ["sphinx_modelsummary"]
+exclude_patterns = ["_build"]
