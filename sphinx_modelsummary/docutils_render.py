@@ -124,7 +124,7 @@ def _width(key: str, rows: list[dict], options: SummaryOptions) -> int:
     lines = [fmt.COLUMNS[key].header]
     for row in rows:
         if key == "formula" and row["formula"] is not None:
-            lines.append(f"{fmt.equation(_own_formula(row), options.formula)} {fmt.mismatch_note(row)}".strip())
+            lines.append(fmt.formula_text(row, options.formula))
         else:
             lines.append(fmt.cell_text(row, key, options.formula))
         if key == "output" and options.shape_derivations:
@@ -180,19 +180,10 @@ def _cell(row: dict, key: str, options: SummaryOptions) -> list[nodes.Node]:
     return cell
 
 
-def _own_formula(row: dict) -> dict:
-    """The row's formula with its own value: where it disagrees with Keras the record
-    holds Keras's count as the value, and ``2 * (4 + 1) = 13`` would be false."""
-    formula, mismatch = row["formula"], row["formula"].get("mismatch")
-    if not mismatch:
-        return formula
-    return {**formula, "value": mismatch["trainable"] + mismatch["non_trainable"]}
-
-
 def _formula_cell(row: dict, mode: str) -> list[nodes.Node]:
     if row["formula"] is None:
         return []
-    formula = _own_formula(row)
+    formula = row["formula"]
     para = _para(math_node(fmt.equation_latex(formula, mode), fmt.equation(formula, mode)))
     note = fmt.mismatch_note(row)
     if note:
@@ -273,7 +264,7 @@ def _explain(record: dict, rows: list[dict]) -> nodes.container:
     lines = []
     for row in rows:
         who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({row['class']})")]
-        formula = row["formula"] and _own_formula(row)
+        formula = row["formula"]
         if formula is not None:
             line = who + [nodes.Text(": "), math_node(r"\mathrm{parameters} = " + fmt.equation_latex(formula, "both"),
                                                      "parameters = " + fmt.equation(formula, "both"))]

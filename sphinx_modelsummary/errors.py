@@ -20,6 +20,9 @@ class Problem(str, enum.Enum):
     OPTION = "option"  # a bad directive option (an unknown column, say)
     MISMATCH = "mismatch"  # a formula disagrees with Keras
     EXPECT = "expect"  # :expect-params: differs from the model's total
+    STALE = "stale"  # cache-only mode: the cached record is older than the model's sources
+    UNCACHED = "uncached"  # cache-only mode: no usable cache entry for the spec
+    INTERNAL = "internal"  # an unexpected error: a bug in sphinx-modelsummary
 
 
 class ModelSpecError(Exception):

@@ -116,11 +116,7 @@ def equation_latex(item: dict, mode: str = "both") -> str:
 def formula_text(row: dict, mode: str = "both") -> str:
     if row["formula"] is None:
         return ""
-    text = equation(row["formula"], mode)
-    mismatch = row["formula"].get("mismatch")
-    if mismatch:
-        text += f" (formula: {group(mismatch['trainable'] + mismatch['non_trainable'])}; Keras's count shown)"
-    return text
+    return f"{equation(row['formula'], mode)} {mismatch_note(row)}".strip()
 
 
 def derivations_text(row: dict) -> list[str]:
@@ -209,7 +205,8 @@ def legend_items(rows: list[dict], parts=("formula",)) -> list[tuple[str, str]]:
 def shape_walk(record: dict, rows: list[dict] | None = None) -> str:
     """``Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> ...``"""
     rows = [r for r in (record["layers"] if rows is None else rows) if r["depth"] == 0]
-    return " -> ".join(f"{r['class']} {activations_text(r)}" for r in rows)
+    return " -> ".join(f"{'Input' if r['class'] == 'InputLayer' else r['class']} {activations_text(r)}"
+                       for r in rows)
 
 
 def explain_lines(record: dict, rows: list[dict] | None = None) -> list[tuple[dict, str]]:

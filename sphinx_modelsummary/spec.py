@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 import traceback
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,18 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
     itself (the same object, unless a subclassed model had to be traced).
     """
     keras = import_keras()
+    before = set(sys.modules)
+    try:
+        return _load(keras, spec, input_shapes, base_dir)
+    finally:
+        # modules first imported while loading (even `from helpers import WIDTH`) are sources too
+        _IMPORTED_WITH.setdefault(spec.module, set()).update(set(sys.modules) - before)
+
+
+_IMPORTED_WITH: dict[str, set[str]] = {}
+
+
+def _load(keras, spec: ModelSpec, input_shapes, base_dir):
     with fresh_names():
         if spec.path:
             model = _load_file(keras, Path(base_dir, spec.path))
@@ -234,6 +247,8 @@ def _call_factory(spec: ModelSpec, obj):
 def _load_file(keras, path: Path):
     if not path.is_file():
         raise ModelSpecError(Problem.FILE, f"no model file at {path}")
+    if not zipfile.is_zipfile(path):
+        raise ModelSpecError(Problem.FILE, f"cannot load {path}: it is not a valid .keras file (not a zip archive)")
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as error:
@@ -307,8 +322,8 @@ def user_sources(spec: ModelSpec, base_dir: str | Path = ".") -> list[str]:
 
     installed = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
     installed = tuple(str(Path(p).resolve()) for p in installed)
-    start = sys.modules.get(spec.module)
-    seen, files, todo = set(), set(), [start] if start else []
+    imported = [sys.modules.get(name) for name in sorted(_IMPORTED_WITH.get(spec.module, ()))]
+    seen, files, todo = set(), set(), [m for m in [sys.modules.get(spec.module), *imported] if m]
     while todo:
         module = todo.pop()
         if id(module) in seen:

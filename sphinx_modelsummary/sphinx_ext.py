@@ -61,13 +61,13 @@ from sphinx.util.docutils import SphinxDirective
 from . import __version__
 from . import format as fmt
 from .docutils_render import TEXT_ATTRIBUTE, SummaryOptions, render, select_rows
+from .cache import SummaryCache
 from .errors import ModelSpecError, Problem
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "modelsummary.css"
-INTERNAL = "internal"  # the warning subtype of an unexpected error (a bug in this extension)
 
 
 # Option values ----------------------------------------------------------------------------
@@ -216,7 +216,9 @@ def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
     return SummaryOptions(**values)
 
 
-# The record, computed once per build process ---------------------------------------------
+# The record: from the process memo, the persistent cache, or computed -------------------
+
+MODES = ("auto", "compute", "cache")
 
 
 @dataclasses.dataclass
@@ -224,13 +226,14 @@ class _Entry:
     record: dict | None
     error: tuple[str, str] | None  # (subtype, message)
     stamps: dict[str, tuple[int, int] | None]
+    warning: tuple[str, str] | None = None  # a record shown all the same (a stale cache entry)
 
 
 _MEMO: dict[tuple, _Entry] = {}
 
 
 class SummaryError(Exception):
-    """A memoised failure: ``subtype`` is a :class:`Problem` value or ``internal``."""
+    """A memoised failure: ``subtype`` is a :class:`Problem` value."""
 
     def __init__(self, subtype: str, message: str, sources: list[str]):
         super().__init__(message)
@@ -238,28 +241,66 @@ class SummaryError(Exception):
         self.sources = sources
 
 
-def get_record(spec: str, input_shape: str | None = None, base_dir: str | os.PathLike = ".",
-               srcdir: str | os.PathLike = ".") -> dict:
-    """The summary record of ``spec``, computed once per process for a given spec, input
-    shape, base directory and source directory, and again only when one of the model's
-    source files changes. Failures are remembered too and raised as :class:`SummaryError`.
-
-    This is the one place the model is loaded: a persistent cache belongs here.
-    """
-    key = (spec.strip(), " ".join((input_shape or "").split()), str(base_dir), str(srcdir))
+def lookup(spec: str, input_shape: str | None = None, base_dir: str | os.PathLike = ".",
+           srcdir: str | os.PathLike = ".", cache: SummaryCache | None = None, mode: str = "auto") -> _Entry:
+    """The summary of ``spec``, once per process for the same arguments, and again only
+    when one of the model's source files changes. ``mode`` says where it may come from:
+    ``auto`` a fresh cache entry, else computed (and stored); ``compute`` always computed
+    (and stored); ``cache`` only the cache, never importing the framework."""
+    key = (spec.strip(), " ".join((input_shape or "").split()), str(base_dir), str(srcdir),
+           str(cache.directory) if cache else "", mode)
     entry = _MEMO.get(key)
     if entry is not None and _stamps(entry.stamps) != entry.stamps:
         _forget_modules(entry.stamps)
         entry = None
     if entry is None:
-        entry = _compute(*key)
-        _MEMO[key] = entry
+        entry = _MEMO[key] = _find(*key[:4], cache, mode)
+    return entry
+
+
+def get_record(*args, **kwargs) -> dict:
+    """:func:`lookup`'s record; a failure is raised as :class:`SummaryError`."""
+    entry = lookup(*args, **kwargs)
     if entry.error is not None:
         raise SummaryError(*entry.error, sources=list(entry.stamps))
     return entry.record
 
 
-def _compute(spec: str, input_shape: str, base_dir: str, srcdir: str) -> _Entry:
+def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: str) -> _Entry:
+    found = None
+    if spec.endswith(".keras"):  # the same file from any page is one entry
+        cache_spec = Path(os.path.relpath(Path(base_dir, spec), srcdir)).as_posix()
+    else:
+        cache_spec = spec
+    if cache is not None and mode != "compute":
+        found = cache.load(cache_spec, input_shape or None)
+        if found.record is not None and not found.stale:
+            return _Entry(found.record, None, _stamps(found.record["model"]["sources"]))
+    if mode == "cache":
+        if found is not None and found.record is not None:
+            return _stale(spec, found)
+        where = f"{found.missing} in {cache.directory}" if found else "modelsummary_cache_dir is empty"
+        message = (f"no cached summary of {spec!r} ({where}) and modelsummary_mode is 'cache'; fill the cache "
+                   "with: sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR")
+        return _Entry(None, (Problem.UNCACHED.value, message), {})
+    entry = _compute(spec, input_shape, base_dir)
+    if entry.error and entry.error[0] == Problem.FRAMEWORK.value and found is not None and found.record:
+        return _stale(spec, found)  # no framework here: an old summary beats none
+    if entry.record is not None and cache is not None:
+        try:
+            cache.store(cache_spec, input_shape or None, entry.record)
+        except OSError as error:
+            entry.warning = (Problem.UNCACHED.value, f"cannot write the cache entry for {spec!r}: {error}")
+    return entry
+
+
+def _stale(spec: str, found) -> _Entry:
+    message = (f"the cached summary of {spec!r} is stale ({found.stale}); it is shown as it was. Refresh it: "
+               "sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR")
+    return _Entry(found.record, None, _stamps(found.record["model"]["sources"]), (Problem.STALE.value, message))
+
+
+def _compute(spec: str, input_shape: str, base_dir: str) -> _Entry:
     try:
         from .summary import summarize
 
@@ -269,7 +310,7 @@ def _compute(spec: str, input_shape: str, base_dir: str, srcdir: str) -> _Entry:
     except (Exception, SystemExit) as error:  # a bug here, or a module that calls sys.exit
         message = (f"summarising {spec!r} failed unexpectedly ({type(error).__name__}: {error}); "
                    "please report this to sphinx-modelsummary")
-        return _Entry(None, (INTERNAL, message), _stamps(_sources_of(spec, base_dir)))
+        return _Entry(None, (Problem.INTERNAL.value, message), _stamps(_sources_of(spec, base_dir)))
     return _Entry(record, None, _stamps(record["model"].get("sources") or []))
 
 
@@ -334,14 +375,15 @@ class ModelSummary(SphinxDirective):
         except ValueError as error:
             return self._fail(Problem.OPTION.value, str(error))
         spec_text, base_dir = self._locate(spec)
-        try:
-            record = get_record(spec_text, options.input_shape or None, base_dir, self.env.srcdir)
-        except SummaryError as error:
-            for path in error.sources:
-                self.env.note_dependency(path)
-            return self._fail(error.subtype, str(error))
-        for path in record["model"].get("sources") or []:
+        entry = lookup(spec_text, options.input_shape or None, base_dir, self.env.srcdir,
+                       _cache(self.config, self.env.srcdir), self.config.modelsummary_mode)
+        for path in entry.stamps:  # an edit to the model's code (or a fix) re-reads this page
             self.env.note_dependency(path)
+        if entry.error is not None:
+            return self._fail(*entry.error)
+        if entry.warning is not None:
+            self._warn(*entry.warning)
+        record = entry.record
         try:
             rows = select_rows(record, options)
         except ValueError as error:
@@ -452,6 +494,10 @@ def _stack_paragraphs(table: nodes.table) -> None:
 
 
 def _config_inited(app, config) -> None:
+    if config.modelsummary_mode not in MODES:
+        logger.warning("conf.py: modelsummary_mode = %r: expected one of %s; using 'auto'",
+                       config.modelsummary_mode, ", ".join(MODES), type="modelsummary", subtype=Problem.OPTION.value)
+        config.modelsummary_mode = "auto"
     config_defaults(config, warn=True)
     for setting in SETTINGS:  # a bad value was reported; its default stands in from here on
         if setting.config is not None:
@@ -465,7 +511,14 @@ def _config_inited(app, config) -> None:
         config.html_static_path = [static, *config.html_static_path]
 
 
+def _cache(config, srcdir) -> SummaryCache | None:
+    folder = config.modelsummary_cache_dir
+    return SummaryCache(Path(srcdir, folder), srcdir) if folder else None
+
+
 def setup(app) -> dict[str, Any]:
+    app.add_config_value("modelsummary_cache_dir", "_modelsummary_cache", "env", types=(str,))
+    app.add_config_value("modelsummary_mode", "auto", "env", types=(str,))
     for setting in SETTINGS:
         if setting.config is not None:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)

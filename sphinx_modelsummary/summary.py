@@ -92,8 +92,7 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
     if split != (trainable, frozen):
         problem(f"the formula gives {group(split[0])} trainable and {group(split[1])} non-trainable "
                 f"parameters, Keras has {group(trainable)} and {group(frozen)}; Keras's numbers are shown")
-        formula["mismatch"] = {"trainable": split[0], "non_trainable": split[1]}
-        formula["value"] = counts["total"]
+        formula["mismatch"] = {"trainable": split[0], "non_trainable": split[1]}  # the row has Keras's
     return counts, formula, None
 
 

@@ -217,7 +217,7 @@ def test_explain_option(basic):
     block = blocks(basic["html"].env.get_doctree("options"))["explained"]
     explain = [c for c in block.children if "modelsummary-explain" in c["classes"]][0]
     walk = explain[0].astext()
-    assert walk.startswith("Shapes: InputLayer 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> "
+    assert walk.startswith("Shapes: Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> "
                            "MaxPooling2D 13 x 13 x 32 = 5,408 -> Conv2D 11 x 11 x 64 = 7,744")
     assert walk.endswith("Dense 10")
     steps = [item.astext() for item in explain.findall(nodes.list_item)]
@@ -420,15 +420,16 @@ def test_sources_are_dependencies(problems):
 
 
 def test_get_record_memo(problems):
-    _, src, models = problems
+    app, src, models = problems
     sys.path.insert(0, str(src))
+    same_build = {"cache": sphinx_ext._cache(app.config, app.srcdir), "mode": app.config.modelsummary_mode}
     try:
-        first = sphinx_ext.get_record("ms_problem_models:build_small", None, src, src)
-        again = sphinx_ext.get_record(" ms_problem_models:build_small ", "", src, src)
+        first = sphinx_ext.get_record("ms_problem_models:build_small", None, src, app.srcdir, **same_build)
+        again = sphinx_ext.get_record(" ms_problem_models:build_small ", "", src, app.srcdir, **same_build)
         assert first is again and first["totals"]["params"] == 10
         assert models.CALLS["build_small"] == 1
         with pytest.raises(sphinx_ext.SummaryError) as error:
-            sphinx_ext.get_record("ms_problem_models:broken_factory", None, src, src)
+            sphinx_ext.get_record("ms_problem_models:broken_factory", None, src, app.srcdir, **same_build)
         assert error.value.subtype == "factory"
         assert models.CALLS["broken_factory"] == 1
     finally:
