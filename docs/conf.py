@@ -24,3 +24,6 @@ exclude_patterns = ["_build"]
 
 html_theme = "furo"
 html_title = f"sphinx-modelsummary {release}"
+
+# Read the Docs has no TensorFlow: there the tables come from the committed cache.
+modelsummary_mode = "cache" if os.environ.get("READTHEDOCS") else "auto"
