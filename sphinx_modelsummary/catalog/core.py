@@ -103,11 +103,11 @@ def flatten_shape(config, input_shapes):
 
 
 no_params(
-    "it only passes the input on: it holds the tensor fed to the model",
+    "it only holds the tensor fed to the model",
     "InputLayer",
 )
 no_params(
-    "pooling takes a maximum or an average over each window: it has no weights, it learns nothing",
+    "pooling layers don't learn anything; each output is the maximum or the average of a window",
     *(f"{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
     *(f"Global{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",

@@ -306,7 +306,7 @@ def wrapper_shape(config, input_shapes):
 
 
 no_params(
-    "it transforms images by fixed rules, at random during training: it has no weights",
+    "it transforms images by fixed rules, at random during training, and has no weights",
     *AUGMENTATION, "Resizing", "CenterCrop", "RandomCrop", "MaxNumBoundingBoxes",
 )
 no_params(

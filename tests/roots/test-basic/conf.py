@@ -8,3 +8,4 @@ extensions = ["myst_parser", "sphinx_modelsummary"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 numfig = True
 exclude_patterns = ["_build"]
+modelsummary_cache_dir = ""  # these tests are about the directive; tests/test_cache_builds.py tests the cache
