@@ -176,4 +176,6 @@ def test_activation_counts_are_products_of_output_shapes(seed):
 
 def test_sources_name_the_users_files():
     record = summarize("examples.mnist:build_cnn")
-    assert [p.rsplit("/", 2)[-2:] for p in record["model"]["sources"]] == [["examples", "mnist.py"]]
+    # the module and its package; not keras, nothing from the standard library
+    assert [p.rsplit("/", 2)[-2:] for p in record["model"]["sources"]] == [
+        ["examples", "__init__.py"], ["examples", "mnist.py"]]
