@@ -8,6 +8,7 @@ Nothing here imports Keras or Sphinx.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,10 +54,28 @@ def _backend_name() -> str:
         return "tensorflow"
 
 
+@functools.lru_cache(maxsize=None)
+def extension_digest() -> str:
+    """A hash of the code that makes records, so a changed formula invalidates entries."""
+    package = Path(__file__).parent
+    files = sorted([*package.glob("*.py"), *package.glob("catalog/*.py")])
+    digest = hashlib.sha256()
+    for path in files:
+        if path.name not in RENDERING:
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Modules that only show a record: editing them needs no new record.
+RENDERING = {"cache.py", "cli.py", "docutils_render.py", "render.py", "sphinx_ext.py", "__main__.py"}
+
+
 def framework_versions() -> dict:
-    """Keras and backend versions from package metadata (no import of either)."""
+    """Keras and backend versions from package metadata (no import of either), and the
+    version of the code that makes records."""
     backend = _backend_name()
     return {
+        "extension": extension_digest(),
         "keras": _installed_version("keras"),
         "backend": backend,
         "backend_version": _installed_version(*BACKEND_DISTRIBUTIONS.get(backend, (backend,))),
