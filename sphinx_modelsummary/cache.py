@@ -116,7 +116,7 @@ class SummaryCache:
             return Lookup(record, stale=f"{', '.join(changed)} changed since the entry was made")
         current = framework_versions()
         moved = [f"{key} {versions.get(key)} -> {now}" for key, now in current.items()
-                 if now is not None and versions.get(key) is not None and versions[key] != now]
+                 if now is not None and versions.get(key) != now]
         if moved:
             return Lookup(record, stale=f"{', '.join(moved)} since the entry was made")
         return Lookup(record)

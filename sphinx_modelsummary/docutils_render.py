@@ -124,7 +124,8 @@ def _width(key: str, rows: list[dict], options: SummaryOptions) -> int:
     lines = [fmt.COLUMNS[key].header]
     for row in rows:
         if key == "formula" and row["formula"] is not None:
-            lines.append(fmt.formula_text(row, options.formula))
+            lines += fmt.equation_lines(row["formula"], options.formula)
+            lines[-1] = f"{lines[-1]} {fmt.mismatch_note(row)}".strip()
         else:
             lines.append(fmt.cell_text(row, key, options.formula))
         if key == "output" and options.shape_derivations:
@@ -184,11 +185,12 @@ def _formula_cell(row: dict, mode: str) -> list[nodes.Node]:
     if row["formula"] is None:
         return []
     formula = row["formula"]
-    para = _para(math_node(fmt.equation_latex(formula, mode), fmt.equation(formula, mode)))
+    lines = zip(fmt.equation_lines(formula, mode, latex=True), fmt.equation_lines(formula, mode))
+    paras = [_para(math_node(latex, text)) for latex, text in lines]
     note = fmt.mismatch_note(row)
     if note:
-        para += nodes.inline("", f" {note}", classes=["modelsummary-note"])
-    return [para]
+        paras[-1] += nodes.inline("", f" {note}", classes=["modelsummary-note"])
+    return paras
 
 
 def _derivation(item: dict) -> nodes.paragraph:

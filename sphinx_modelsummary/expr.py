@@ -157,9 +157,7 @@ class Div(Expr):
         return self.numerator.value() / self.denominator.value()
 
     def _render(self, numbers: bool, latex: bool) -> str:
-        if latex:
-            top = self.numerator._render(numbers, latex)
-            return rf"\frac{{{top}}}{{{self.denominator._render(numbers, latex)}}}"
+        # a slash, not \frac: a fraction inside a table row is too small to read
         top = self._wrap(self.numerator, numbers, latex, PRODUCT)
         return f"{top} / {self._wrap(self.denominator, numbers, latex, ATOM)}"
 

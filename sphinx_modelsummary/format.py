@@ -113,6 +113,16 @@ def equation_latex(item: dict, mode: str = "both") -> str:
     return " = ".join(sides)
 
 
+def equation_lines(item: dict, mode: str = "both", latex: bool = False) -> list[str]:
+    """The equation broken after its symbolic side, so a table column stays narrow:
+    ``k * (f * h * w + 1)`` then ``= 32 * (1 * 3 * 3 + 1) = 320``."""
+    whole = equation_latex(item, mode) if latex else equation(item, mode)
+    first = item["latex"]["symbolic"] if latex else item["symbolic"]
+    if mode != "both" or not whole.startswith(first + " = "):
+        return [whole]
+    return [first, whole[len(first) + 1:]]
+
+
 def formula_text(row: dict, mode: str = "both") -> str:
     if row["formula"] is None:
         return ""
