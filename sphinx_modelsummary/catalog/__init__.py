@@ -58,33 +58,29 @@ def _rule(name: str) -> Rule:
     return RULES.setdefault(name, Rule())
 
 
-def params(*names: str):
-    """Register a parameter formula for these Keras classes."""
+def _registrar(kind: str):
+    """A decorator factory: ``@params("Conv1D", "Conv2D")`` registers a function for them."""
 
-    def register(fn: ParamsFn) -> ParamsFn:
-        for name in names:
-            _rule(name).params = fn
-        return fn
+    def decorator(*names: str):
+        def register(fn):
+            for name in names:
+                setattr(_rule(name), kind, fn)
+            return fn
 
-    return register
+        return register
 
-
-def shape(*names: str):
-    def register(fn: ShapeFn) -> ShapeFn:
-        for name in names:
-            _rule(name).shape = fn
-        return fn
-
-    return register
+    return decorator
 
 
-def macs(*names: str):
-    def register(fn: MacsFn) -> MacsFn:
-        for name in names:
-            _rule(name).macs = fn
-        return fn
+params = _registrar("params")  # (config, input_shapes) -> list[Part]
+shape = _registrar("shape")  # (config, input_shapes) -> ShapeRule
+macs = _registrar("macs")  # (config, input_shapes, output_shape) -> Expr | None
 
-    return register
+
+def _apply(name: str, kind: str, *args):
+    """The class's rule of this kind applied to ``args``, or ``None`` without one."""
+    fn = getattr(RULES.get(name), kind, None)
+    return None if fn is None else fn(*args)
 
 
 def no_params(reason: str, *names: str) -> None:
@@ -97,27 +93,18 @@ def no_params(reason: str, *names: str) -> None:
 
 def parameter_parts(name: str, config: dict, input_shapes: list) -> Optional[list[Part]]:
     """The catalog's parts for this layer, or ``None`` when the class is not catalogued."""
-    rule = RULES.get(name)
-    if rule is None or rule.params is None:
-        return None
-    parts = rule.params(config, input_shapes)
+    parts = _apply(name, "params", config, input_shapes)
     if parts is not None and config.get("trainable", True) is False:
         parts = [replace(part, trainable=False) for part in parts]
     return parts
 
 
 def output_shape(name: str, config: dict, input_shapes: list) -> Optional[ShapeRule]:
-    rule = RULES.get(name)
-    if rule is None or rule.shape is None:
-        return None
-    return rule.shape(config, input_shapes)
+    return _apply(name, "shape", config, input_shapes)
 
 
 def mac_count(name: str, config: dict, input_shapes: list, output: Shape) -> Optional[Expr]:
-    rule = RULES.get(name)
-    if rule is None or rule.macs is None:
-        return None
-    return rule.macs(config, input_shapes, output)
+    return _apply(name, "macs", config, input_shapes, output)
 
 
 def no_params_reason(name: str) -> str:
