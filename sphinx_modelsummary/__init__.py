@@ -11,3 +11,10 @@ def setup(app):
     from .sphinx_ext import setup as setup_extension
 
     return setup_extension(app)
+
+
+def explain(model, input_shape=None, **options):
+    """In a notebook: the summary table of a Keras model or a spec (see :mod:`.notebook`)."""
+    from .notebook import explain as explain_model
+
+    return explain_model(model, input_shape, **options)

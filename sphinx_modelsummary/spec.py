@@ -172,7 +172,7 @@ def _load(keras, spec: ModelSpec, input_shapes, base_dir):
                 f"{spec.text} gave {_describe(model)}, not a Keras model; name a keras.Model "
                 "or a function that returns one",
             )
-        return _build(keras, spec, model, input_shapes)
+        return build_graph(keras, spec, model, input_shapes)
 
 
 def _describe(obj) -> str:
@@ -263,7 +263,7 @@ def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else ""
 
 
-def _build(keras, spec: ModelSpec, model, input_shapes):
+def build_graph(keras, spec: ModelSpec, model, input_shapes):
     """``(graph, model)``: the model as it is, built from ``input_shapes``, or traced."""
     if isinstance(model, keras.Sequential):
         graph = model._functional
