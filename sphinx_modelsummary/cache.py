@@ -70,6 +70,7 @@ def extension_digest() -> str:
 RENDERING = {"cache.py", "cli.py", "docutils_render.py", "render.py", "sphinx_ext.py", "__main__.py"}
 
 
+@functools.lru_cache(maxsize=None)
 def framework_versions() -> dict:
     """Keras and backend versions from package metadata (no import of either), and the
     version of the code that makes records."""

@@ -47,6 +47,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -398,20 +399,20 @@ class ModelSummary(SphinxDirective):
                        f"the model has {fmt.count_text(total)} parameters, "
                        f":expect-params: says {fmt.count_text(options.expect_params)}")
 
-        result = render(record, options, rows)
-        table = result[0].next_node(nodes.table)
-        for node in result[0].findall(nodes.Element):
-            self.set_source_info(node)
+        index = {id(row): i for i, row in enumerate(record["layers"])}
+        pending = pending_summary(record=record, options=options, rows=[index[id(r)] for r in rows])
+        stub = nodes.table(classes=["modelsummary"])  # carries the caption and ids until then
+        pending += stub
+        messages: list[nodes.Node] = []
         if options.caption:  # inline markup in the caption, as in a figure's
-            title = table.next_node(nodes.title)
             inline, messages = self.state.inline_text(options.caption, self.lineno)
-            title.children = []
-            title += inline
-            result += messages
+            stub += nodes.title(options.caption, "", *inline)
         if options.name:
             self.options["name"] = options.name
-            self.add_name(table)
-        return result
+            self.add_name(stub)
+        for node in (pending, stub):
+            self.set_source_info(node)
+        return [pending, *messages]
 
     def _locate(self, spec: str) -> tuple[str, str]:
         """A ``.keras`` path is relative to the document, or to the source directory when it
@@ -438,6 +439,30 @@ class ModelSummary(SphinxDirective):
 
 
 # Plain-text formulas, the stylesheet, set-up -----------------------------------------------
+
+
+class pending_summary(nodes.General, nodes.Element):
+    """A summary whose table is built when the page is written, so the read-time
+    transforms and the pickled doctree never carry a large table. Its stub table holds
+    the caption and ids, so table numbers and references work as for any table."""
+
+
+class RenderSummaries(SphinxPostTransform):
+    """Each :class:`pending_summary` becomes its table, notes, totals, legend and steps."""
+
+    default_priority = 50  # before BuilderAdjustments
+
+    def run(self, **kwargs: Any) -> None:
+        for pending in list(self.document.findall(pending_summary)):
+            record = pending["record"]
+            result = render(record, pending["options"], [record["layers"][i] for i in pending["rows"]])
+            table, stub = result[0].next_node(nodes.table), pending[0]
+            table["ids"], table["names"] = stub["ids"], stub["names"]
+            if len(stub):
+                table.next_node(nodes.title).replace_self(stub[0])
+            for node in result[0].findall(nodes.Element):
+                node.source, node.line = pending.source, pending.line
+            pending.replace_self(result)
 
 
 class BuilderAdjustments(SphinxPostTransform):
@@ -511,6 +536,25 @@ def _config_inited(app, config) -> None:
         config.html_static_path = [static, *config.html_static_path]
 
 
+SUMMARY_DIRECTIVE = re.compile(r"(?:\.\. model-summary::|[`:]{3,}\s*\{model-summary\})[ \t]*(\S*)")
+
+
+def _summaries_first(app, env, docnames: list[str]) -> None:
+    """In a parallel build, read the pages with summaries first, the same spec together:
+    each worker process imports the framework, so the fewer that need it the better."""
+    if app.parallel <= 1:
+        return
+
+    def first_spec(docname: str) -> tuple[int, str]:
+        try:
+            found = SUMMARY_DIRECTIVE.search(Path(env.doc2path(docname)).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            found = None
+        return (0, found.group(1)) if found else (1, "")
+
+    docnames.sort(key=first_spec)
+
+
 def _cache(config, srcdir) -> SummaryCache | None:
     folder = config.modelsummary_cache_dir
     return SummaryCache(Path(srcdir, folder), srcdir) if folder else None
@@ -523,7 +567,10 @@ def setup(app) -> dict[str, Any]:
         if setting.config is not None:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)
     app.add_directive("model-summary", ModelSummary)
+    app.add_node(pending_summary)
+    app.add_post_transform(RenderSummaries)
     app.add_post_transform(BuilderAdjustments)
+    app.connect("env-before-read-docs", _summaries_first)
     app.add_css_file(CSS_FILE)
     app.connect("config-inited", _config_inited)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,6 +6,7 @@ by hand from the models (the seed CNN: 320, 18,496, 16,010; 34,826 in all).
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shutil
@@ -40,6 +41,13 @@ def copy_root(name: str, tmp: Path) -> Path:
     target = tmp / name
     shutil.copytree(ROOTS / f"test-{name}", target, ignore=shutil.ignore_patterns("_build", "__pycache__"))
     return target
+
+
+def written(app: SphinxTestApp, docname: str):
+    """The doctree as the builder writes it (summaries are rendered by a post-transform)."""
+    resolve = app.env.get_and_resolve_doctree
+    tags = {"tags": app.tags} if "tags" in inspect.signature(resolve).parameters else {}  # Sphinx >= 8.1
+    return resolve(docname, app.builder, **tags)
 
 
 def blocks(doctree) -> dict[str, nodes.container]:
@@ -100,7 +108,7 @@ def test_no_warnings_for_good_input(basic):
 
 
 def test_seed_table(basic):
-    doctree = basic["html"].env.get_doctree("seed")
+    doctree = written(basic["html"], "seed")
     block = blocks(doctree)["The convolutional network from the quiz"]
     table = block.next_node(nodes.table)
     assert {"modelsummary", "longtable"} <= set(table["classes"])
@@ -135,9 +143,8 @@ def test_seed_table(basic):
 
 
 def test_rst_and_myst_give_the_same_doctree(basic):
-    env = basic["html"].env
-    rst = blocks(env.get_doctree("seed"))["The convolutional network from the quiz"].deepcopy()
-    myst = blocks(env.get_doctree("seed_md"))["The convolutional network from the quiz"].deepcopy()
+    rst = blocks(written(basic["html"], "seed"))["The convolutional network from the quiz"].deepcopy()
+    myst = blocks(written(basic["html"], "seed_md"))["The convolutional network from the quiz"].deepcopy()
     for block in (rst, myst):
         table = block.next_node(nodes.table)
         table["ids"], table["names"] = [], []
@@ -187,7 +194,7 @@ def test_latex(basic):
 
 
 def test_columns_option(basic):
-    block = blocks(basic["html"].env.get_doctree("options"))["columns"]
+    block = blocks(written(basic["html"], "options"))["columns"]
     table = block.next_node(nodes.table)
     assert [e.astext() for e in table.next_node(nodes.thead).findall(nodes.entry)] == [
         "Layer", "Type", "Input shape", "Output shape", "Trainable", "Non-trainable", "MACs", "Connected to"]
@@ -200,7 +207,7 @@ def test_columns_option(basic):
 
 
 def test_formula_option(basic):
-    found = blocks(basic["html"].env.get_doctree("options"))
+    found = blocks(written(basic["html"], "options"))
     assert math_texts(column(found["symbolic"], "Formula")[1]) == ["k * (f * h * w + 1) = 320"]
     assert math_texts(column(found["substituted"], "Formula")[1]) == ["32 * (1 * 3 * 3 + 1) = 320"]
     assert found["substituted"].next_node(nodes.definition_list) is None  # no symbols shown
@@ -209,14 +216,14 @@ def test_formula_option(basic):
 
 
 def test_shape_derivations_totals_and_legend_off(basic):
-    block = blocks(basic["html"].env.get_doctree("options"))["no derivations"]
+    block = blocks(written(basic["html"], "options"))["no derivations"]
     assert [len(cell) for cell in column(block, "Output shape")] == [1] * 8
     assert not any("modelsummary-totals" in b["classes"] for b in block.findall(nodes.bullet_list))
     assert block.next_node(nodes.definition_list) is None
 
 
 def test_explain_option(basic):
-    block = blocks(basic["html"].env.get_doctree("options"))["explained"]
+    block = blocks(written(basic["html"], "options"))["explained"]
     explain = [c for c in block.children if "modelsummary-explain" in c["classes"]][0]
     walk = explain[0].astext()
     assert walk.startswith("Shapes: Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> "
@@ -232,7 +239,7 @@ def test_explain_option(basic):
 
 
 def test_layers_and_class_options(basic):
-    found = blocks(basic["html"].env.get_doctree("options"))
+    found = blocks(written(basic["html"], "options"))
     middle = found["middle layers"]
     assert labels(middle) == ["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1"]
     assert {"compact", "wide"} <= set(middle.next_node(nodes.table)["classes"])
@@ -242,12 +249,12 @@ def test_layers_and_class_options(basic):
 
 
 def test_input_shape_and_expect_params(basic):
-    block = blocks(basic["html"].env.get_doctree("options"))["deferred"]
+    block = blocks(written(basic["html"], "options"))["deferred"]
     assert [c.astext() for c in column(block, "Parameters")] == ["0", "320", "0", "18,496", "0", "0", "0", "16,010"]
 
 
 def test_nested_depth(basic):
-    found = blocks(basic["html"].env.get_doctree("nested"))
+    found = blocks(written(basic["html"], "nested"))
     everything = ["input_layer_1", "inner", "input_layer", "inner_dense", "outer_dense"]
     assert labels(found["nested default"]) == everything
     assert labels(found["nested expanded"]) == everything
@@ -270,10 +277,10 @@ def test_config_defaults(tmp_path):
                  "modelsummary_class": "house-style"}
     app = build(ROOTS / "test-basic", "html", tmp_path, confoverrides=overrides)
     assert warnings(app) == ""
-    found = blocks(app.env.get_doctree("nested"))
+    found = blocks(written(app, "nested"))
     assert labels(found["nested default"]) == ["input_layer_1", "inner", "outer_dense"]
     assert labels(found["nested expanded"])[3] == "inner_dense"  # the directive wins
-    seed = blocks(app.env.get_doctree("seed"))["The convolutional network from the quiz"]
+    seed = blocks(written(app, "seed"))["The convolutional network from the quiz"]
     table = seed.next_node(nodes.table)
     assert "house-style" in table["classes"]
     assert [e.astext() for e in table.next_node(nodes.thead).findall(nodes.entry)] == [
@@ -282,7 +289,7 @@ def test_config_defaults(tmp_path):
     assert "Total parameters" not in seed.astext()
     assert seed.next_node(nodes.definition_list) is None
     assert any("modelsummary-explain" in c["classes"] for c in seed.children)
-    symbolic = blocks(app.env.get_doctree("options"))["symbolic"]
+    symbolic = blocks(written(app, "options"))["symbolic"]
     assert math_texts(column(symbolic, "Formula")[1]) == ["k * (f * h * w + 1) = 320"]
 
 
@@ -290,7 +297,7 @@ def test_bad_config_value_warns_and_falls_back(tmp_path):
     app = build(ROOTS / "test-basic", "html", tmp_path, confoverrides={"modelsummary_formula": "fancy"})
     assert "modelsummary_formula = 'fancy'" in warnings(app)
     assert "[modelsummary.option]" in warnings(app)
-    seed = blocks(app.env.get_doctree("seed"))["The convolutional network from the quiz"]
+    seed = blocks(written(app, "seed"))["The convolutional network from the quiz"]
     assert math_texts(column(seed, "Formula")[1]) == ["k * (f * h * w + 1)", "= 32 * (1 * 3 * 3 + 1) = 320"]
 
 
@@ -357,7 +364,7 @@ def test_problem_warns_with_location(problems, marker, subtype, words):
 
 def test_problems_render_nothing_and_the_page_goes_on(problems):
     app, src, _ = problems
-    doctree = app.env.get_doctree("index")
+    doctree = written(app, "index")
     found = blocks(doctree)
     assert set(found) == {"mismatch", "expect", "still here"}  # only these directives render
     assert "The page goes on after the problems." in doctree.astext()
@@ -368,7 +375,7 @@ def test_problems_render_nothing_and_the_page_goes_on(problems):
 
 def test_mismatch_row_is_marked(problems):
     app, _, _ = problems
-    block = blocks(app.env.get_doctree("index"))["mismatch"]
+    block = blocks(written(app, "index"))["mismatch"]
     rows = list(block.next_node(nodes.tbody).findall(nodes.row))
     assert "modelsummary-mismatch" in rows[1]["classes"]
     assert "modelsummary-mismatch" not in rows[0]["classes"]
@@ -383,7 +390,7 @@ def test_mismatch_row_is_marked(problems):
 
 def test_relative_keras_paths(problems):
     app, src, _ = problems
-    found = blocks(app.env.get_doctree("sub/page"))
+    found = blocks(written(app, "sub/page"))
     for caption in ("relative to the document", "relative to the source directory"):
         assert [c.astext() for c in column(found[caption], "Parameters")] == ["0", "10"]
     page = src / "sub" / "page.rst"
@@ -397,7 +404,7 @@ def test_myst_problem_location(problems):
     page = src / "myst.md"
     (found,) = warnings_at(warnings(app), page, line_of(page, "```{model-summary}"))
     assert "unknown column 'colour'" in found and found.endswith("[modelsummary.option]")
-    (block,) = blocks(app.env.get_doctree("myst")).values()
+    (block,) = blocks(written(app, "myst")).values()
     assert block.next_node(nodes.title).astext() == "fine in MyST"
     assert "Total parameters" not in block.astext()  # :totals: no
     assert [c.astext() for c in column(block, "Parameters")] == ["0", "10"]
@@ -411,7 +418,7 @@ def test_each_spec_is_computed_once(problems):
     again = src / "again.rst"
     (found,) = warnings_at(warnings(app), again, line_of(again, "broken_factory"))
     assert "[modelsummary.factory]" in found
-    assert set(blocks(app.env.get_doctree("again"))) == {"small again"}
+    assert set(blocks(written(app, "again"))) == {"small again"}
 
 
 def test_sources_are_dependencies(problems):
@@ -528,3 +535,24 @@ def test_editing_a_model_re_reads_only_its_pages(tmp_path):
     assert read == ["a"]
     assert "66" in html_a.read_text()  # 10 * 6 + 6: the edited model, not a stale one
     assert html_b.stat().st_mtime_ns == written_b
+
+
+def test_parallel_reads_start_with_the_pages_that_need_the_framework(tmp_path):
+    pages = {"index": "Prose only.\n", "a": ".. model-summary:: m:second\n", "b": "Prose.\n",
+             "c": "```{model-summary} m:first\n```\n", "d": ".. model-summary:: m:second\n   :totals: no\n"}
+    for name, text in pages.items():
+        (tmp_path / f"{name}.rst").write_text(text)
+
+    class App:
+        parallel = 2
+
+    class Env:
+        def doc2path(self, docname):
+            return tmp_path / f"{docname}.rst"
+
+    docnames = list(pages)
+    sphinx_ext._summaries_first(App(), Env(), docnames)
+    assert docnames == ["c", "a", "d", "index", "b"]  # by spec, then the rest in their order
+    App.parallel = 1
+    sphinx_ext._summaries_first(App(), Env(), docnames := list(pages))
+    assert docnames == list(pages)
