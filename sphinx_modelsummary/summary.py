@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 from . import catalog
-from .expr import Add, Expr, Num, Sym, Times, group, total
+from .expr import Expr, Num, Sym, Times, group, total
 from .format import legend_items
 
 SCHEMA = 1
@@ -28,7 +28,7 @@ def _expr_record(expr: Expr) -> dict:
 def _legend(exprs) -> dict[str, str]:
     legend: dict[str, str] = {}
     for expr in exprs:
-        for sym in Add(expr).symbols() if expr is not None else []:
+        for sym in expr.symbols() if expr is not None else []:
             legend.setdefault(sym.name, sym.meaning)
     return legend
 
