@@ -66,6 +66,27 @@ def _input_shapes(layer, node) -> list:
     return shapes
 
 
+# Layers whose symbolic output shape Keras gets wrong in some configurations (a backward
+# layer of another size; EinsumDense with a left ellipsis): their real output is measured.
+SYMBOLIC_QUIRKS = ("Bidirectional", "EinsumDense")
+
+
+def _real_shapes(layer, node, outputs: list) -> list | None:
+    """The output shapes of running the layer on zeros (batch 1), when they differ."""
+    shapes = [_shape(t) for t in node.input_tensors]
+    if type(layer).__name__ not in SYMBOLIC_QUIRKS or len(shapes) != 1 or None in shapes[0][1:]:
+        return None
+    import keras
+    import numpy as np
+
+    try:
+        result = layer(np.zeros((1, *shapes[0][1:]), dtype=node.input_tensors[0].dtype))
+    except Exception:  # measuring is a courtesy: Keras's symbolic shape stands
+        return None
+    real = [[None, *(int(n) for n in t.shape[1:])] for t in keras.tree.flatten(result)]
+    return real if real != outputs else None
+
+
 def _label(name: str, call: int) -> str:
     return name if call == 0 else f"{name} (call {call + 1})"
 
@@ -115,6 +136,7 @@ def _walk(model, depth: int, parent, rows: list) -> None:
                 "config": _config(layer) if call == 0 else {},
                 "input_shapes": _input_shapes(layer, node) if node.input_tensors else outputs,
                 "output_shapes": outputs,
+                "real_output_shapes": _real_shapes(layer, node, outputs),
                 "weights": _weights(layer) if call == 0 else [],
                 "connected_to": [
                     labels.get(id(t), t._keras_history.operation.name) for t in node.input_tensors

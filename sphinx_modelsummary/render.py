@@ -17,7 +17,8 @@ def _rows(record: dict, columns: list[str], formula_mode: str, derivations: bool
 
 def _notes(record: dict) -> list[str]:
     notes = fmt.totals_lines(record)
-    notes += [f"Warning: {d['layer'] or record['model']['name']}: {d['message']}" for d in record["diagnostics"]]
+    notes += [f"{'Warning' if d['kind'] == 'mismatch' else 'Note'}: {d['layer'] or record['model']['name']}: "
+              f"{d['message']}" for d in record["diagnostics"]]
     return notes
 
 

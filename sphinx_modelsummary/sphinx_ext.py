@@ -390,7 +390,7 @@ class ModelSummary(SphinxDirective):
         except ValueError as error:
             return self._fail(Problem.OPTION.value, f":layers: {error}")
 
-        for diagnostic in record["diagnostics"]:
+        for diagnostic in [d for d in record["diagnostics"] if d["kind"] == "mismatch"]:
             where = diagnostic.get("layer") or record["model"]["name"]
             self._warn(Problem.MISMATCH.value, f"{where}: {diagnostic['message']}")
         total = record["totals"]["params"]

@@ -120,8 +120,15 @@ def _row(fact: dict) -> dict:
         for key in ("name", "label", "class", "depth", "parent", "call", "shared", "input_shapes",
                     "output_shapes", "connected_to")
     }
-    row["activations"] = _activations(fact["output_shapes"])
     row["diagnostics"] = []
+    if fact.get("real_output_shapes"):
+        row["output_shapes"], row["keras_output_shapes"] = fact["real_output_shapes"], fact["output_shapes"]
+        fact = {**fact, "output_shapes": row["output_shapes"]}
+        row["diagnostics"].append({"layer": fact["label"], "kind": "keras_shape", "message":
+                                   f"Keras reports the output shape {_shapes_text(row['keras_output_shapes'])}, "
+                                   f"but the layer returns {_shapes_text(row['output_shapes'])}, which is shown "
+                                   "(a Keras quirk, not a formula error)"})
+    row["activations"] = _activations(row["output_shapes"])
 
     def problem(message: str) -> None:
         row["diagnostics"].append({"layer": fact["label"], "kind": "mismatch", "message": message})
@@ -138,6 +145,10 @@ def _row(fact: dict) -> dict:
 
 def _shape_text(shape) -> str:
     return "(" + ", ".join("None" if n is None else str(n) for n in shape) + ")"
+
+
+def _shapes_text(shapes) -> str:
+    return ", ".join(_shape_text(s) for s in shapes)
 
 
 def _roll_up(rows: list[dict], facts: list[dict]) -> None:

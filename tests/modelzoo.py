@@ -69,3 +69,16 @@ def not_a_model():
 
 
 NUMBER = 7
+
+
+def keras_shape_quirks():
+    """Keras reports wrong symbolic shapes here (see the reference on Keras 3 quirks)."""
+    sequence = keras.Input((5, 3), name="sequence")
+    both = layers.Bidirectional(
+        layers.LSTM(4, return_sequences=True),
+        backward_layer=layers.LSTM(6, return_sequences=True, go_backwards=True),
+        name="both_ways",
+    )(sequence)
+    grid = keras.Input((5, 4, 3), name="grid")
+    mixed = layers.EinsumDense("...b,bc->...c", output_shape=6, name="mixed")(grid)
+    return keras.Model([sequence, grid], [both, mixed], name="quirks")

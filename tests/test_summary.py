@@ -179,3 +179,22 @@ def test_sources_name_the_users_files():
     # the module and its package; not keras, nothing from the standard library
     assert [p.rsplit("/", 2)[-2:] for p in record["model"]["sources"]] == [
         ["examples", "__init__.py"], ["examples", "mnist.py"]]
+
+
+def test_keras_symbolic_shape_quirks_show_the_real_shape():
+    import numpy as np
+
+    from modelzoo import keras_shape_quirks
+
+    record = summarize("modelzoo:keras_shape_quirks")
+    rows = rows_by_label(record)
+    model = build(keras_shape_quirks)
+    real_both = model.get_layer("both_ways")(np.zeros((1, 5, 3))).shape
+    real_mixed = model.get_layer("mixed")(np.zeros((1, 5, 4, 3))).shape
+    # forward 4 + backward 6 units, concatenated; the ellipsis keeps the axes in order
+    assert rows["both_ways"]["output_shapes"] == [[None, *real_both[1:]]] == [[None, 5, 10]]
+    assert rows["mixed"]["output_shapes"] == [[None, *real_mixed[1:]]] == [[None, 5, 4, 6]]
+    assert rows["mixed"]["keras_output_shapes"] == [list(model.get_layer("mixed").output.shape)]
+    assert rows["both_ways"]["activations"] == 50
+    assert {d["kind"] for d in record["diagnostics"]} == {"keras_shape"}
+    assert rows["mixed"]["params"]["total"] == rows["mixed"]["formula"]["value"] == 3 * 6  # no bias_axes: no bias
