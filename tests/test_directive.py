@@ -556,3 +556,14 @@ def test_parallel_reads_start_with_the_pages_that_need_the_framework(tmp_path):
     App.parallel = 1
     sphinx_ext._summaries_first(App(), Env(), docnames := list(pages))
     assert docnames == list(pages)
+
+
+def test_names_come_out_literally_in_html_and_latex(basic):
+    html = (basic["html"].outdir / "odd.html").read_text()
+    assert '<span class="pre">odd&lt;&amp;$%#&gt;_name</span>' in html
+    assert '<span class="pre">in&lt;put&gt;</span>' in html
+    (tex,) = basic["latex"].outdir.glob("*.tex")
+    latex = tex.read_text()
+    assert r"\sphinxcode{\sphinxupquote{odd\textless{}\&\$\%\#\textgreater{}\_name}}" in latex
+    text = (basic["text"].outdir / "odd.txt").read_text()
+    assert '"odd<&$%#>_name"' in text

@@ -8,3 +8,9 @@ def build_nested():
     """``inner`` (8 -> 4: 8 * 4 + 4 = 36 parameters) inside ``outer`` (4 -> 2: 4 * 2 + 2 = 10)."""
     inner = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, name="inner_dense")], name="inner")
     return keras.Sequential([keras.Input(shape=(8,)), inner, layers.Dense(2, name="outer_dense")], name="outer")
+
+
+def build_odd_names():
+    """Names with characters HTML and LaTeX treat specially."""
+    inputs = keras.Input((3,), name="in<put>")
+    return keras.Model(inputs, keras.layers.Dense(2, name="odd<&$%#>_name")(inputs), name="m&m's")
