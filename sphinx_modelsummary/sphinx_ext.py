@@ -471,7 +471,8 @@ class BuilderAdjustments(SphinxPostTransform):
     * text, man, texinfo: each formula's plain reading (``32 * (1 * 3 * 3 + 1) = 320``)
       replaces its math, which they would print as LaTeX source;
     * text: a cell's paragraphs stay on lines of their own (its writer flows them into one);
-    * LaTeX: the columns get the widths the renderer measured (``colwidths-given``).
+    * LaTeX: the columns get the widths the renderer measured (``colwidths-given``), with
+      more for numbers, which should not wrap.
     """
 
     default_priority = 400
@@ -487,6 +488,7 @@ class BuilderAdjustments(SphinxPostTransform):
             for table in tables:
                 if "colwidths-given" not in table["classes"]:
                     table["classes"].append("colwidths-given")
+                _widen_count_columns(table)
             return
         for node in list(self.document.findall(nodes.math)):
             if TEXT_ATTRIBUTE in node:
@@ -494,6 +496,15 @@ class BuilderAdjustments(SphinxPostTransform):
         if builder_format == "text":
             for table in tables:
                 _stack_paragraphs(table)
+
+
+def _widen_count_columns(table: nodes.table) -> None:
+    """On a page the columns share the width in proportion: counts, which should not
+    wrap (nor their headers, ``Parameters``), get a larger share than their length."""
+    heads = table.next_node(nodes.thead).findall(nodes.entry)
+    for colspec, head in zip(table.findall(nodes.colspec), heads):
+        if "modelsummary-numeric" in head["classes"]:
+            colspec["colwidth"] = round(colspec["colwidth"] * 1.5)
 
 
 def _builder_format(transform: SphinxPostTransform) -> str:
