@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 import traceback
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +162,10 @@ _IMPORTED_WITH: dict[str, set[str]] = {}
 
 
 def _load(keras, spec: ModelSpec, input_shapes, base_dir):
-    with fresh_names():
+    # Keras's own warnings (an unbuilt sub-layer, say) would land in the docs build's
+    # output next to the one clear error this module raises instead.
+    with fresh_names(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         if spec.path:
             model = _load_file(keras, Path(base_dir, spec.path))
         else:
