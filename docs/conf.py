@@ -7,8 +7,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The repository root, so that ``examples.*`` (the models the pages show) imports.
 sys.path.insert(0, str(ROOT))
-# Keep TensorFlow's start-up messages out of the build log.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import sphinx_modelsummary  # noqa: E402
 
