@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
     parser.add_argument("--columns", help=f"columns from: {', '.join(COLUMNS)} (default: {', '.join(DEFAULT_COLUMNS)})")
     parser.add_argument("--formula", choices=FORMULA_MODES, default="both")
+    parser.add_argument("--explain", action="store_true",
+                        help="after the table, the shape walk and one sentence per layer")
     args = parser.parse_args(argv)
     try:
         columns = parse_columns(args.columns)
@@ -42,5 +44,5 @@ def main(argv: list[str] | None = None) -> int:
     from . import render
 
     renderer = {"text": render.to_text, "markdown": render.to_markdown, "html": render.to_html}[args.format]
-    sys.stdout.write(renderer(record, columns, args.formula))
+    sys.stdout.write(renderer(record, columns, args.formula, explain=args.explain))
     return 0

@@ -219,18 +219,17 @@ def shape_walk(record: dict, rows: list[dict] | None = None) -> str:
                        for r in rows)
 
 
-def explain_lines(record: dict, rows: list[dict] | None = None) -> list[tuple[dict, str]]:
-    """One sentence per layer in the seed's manner, with the row it speaks of."""
-    lines = []
+def explain_lines(record: dict, rows: list[dict] | None = None) -> list[str]:
+    """The derivation in the seed's manner: the shape walk, then one sentence per layer."""
+    lines = [f"Shapes: {shape_walk(record, rows)}"]
     for row in record["layers"] if rows is None else rows:
         name = f"{row['label']} ({row['class']})"
         if row["formula"] is not None:
-            lines.append((row, f"{name}: parameters = {formula_text(row, 'both')}"))
+            lines.append(f"{name}: parameters = {formula_text(row, 'both')}")
         else:
             reason = row.get("no_params_reason") or "it has no weights"
-            lines.append((row, f"{name} has no parameters: {reason}."))
+            lines.append(f"{name} has no parameters: {reason}.")
     return lines
-
 
 
 def mismatch_note(row: dict) -> str:

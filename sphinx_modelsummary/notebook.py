@@ -13,17 +13,17 @@ from .summary import summarize, summarize_model
 class Summary:
     """A summary record that Jupyter shows as an HTML table and a terminal as text."""
 
-    def __init__(self, record: dict, columns=DEFAULT_COLUMNS, formula: str = "both"):
-        self.record, self.columns, self.formula = record, list(columns), formula
+    def __init__(self, record: dict, columns=DEFAULT_COLUMNS, formula: str = "both", explain: bool = False):
+        self.record, self.columns, self.formula, self.explain = record, list(columns), formula, explain
 
     def _repr_html_(self) -> str:
-        return render.to_html(self.record, self.columns, self.formula)
+        return render.to_html(self.record, self.columns, self.formula, explain=self.explain)
 
     def _repr_markdown_(self) -> str:
-        return render.to_markdown(self.record, self.columns, self.formula)
+        return render.to_markdown(self.record, self.columns, self.formula, explain=self.explain)
 
     def __str__(self) -> str:
-        return render.to_text(self.record, self.columns, self.formula)
+        return render.to_text(self.record, self.columns, self.formula, explain=self.explain)
 
     __repr__ = __str__
 
@@ -31,20 +31,22 @@ class Summary:
         return json.dumps(self.record, indent=2)
 
 
-def explain(model, input_shape=None, *, columns: str | None = None, formula: str = "both") -> Summary:
+def explain(model, input_shape=None, *, columns: str | None = None, formula: str = "both",
+            steps: bool = False) -> Summary:
     """Summarise a Keras model object, or a spec such as ``"examples.mnist:build_cnn"``.
 
     ``input_shape`` builds a model that is not built yet: ``(28, 28, 1)``, ``"28, 28, 1"``,
-    or a list of shapes for several inputs.
+    or a list of shapes for several inputs. ``steps`` adds the shape walk and one
+    sentence per layer after the table.
     """
     if isinstance(model, str):
         text = input_shape if input_shape is None or isinstance(input_shape, str) else _shape_text(input_shape)
-        return Summary(summarize(model, text), parse_columns(columns), formula)
+        return Summary(summarize(model, text), parse_columns(columns), formula, steps)
     keras = import_keras()
     shapes = parse_input_shapes(input_shape if isinstance(input_shape, str) or input_shape is None
                                 else _shape_text(input_shape))
     graph, model = build_graph(keras, ModelSpec(text=getattr(model, "name", "model")), model, shapes)
-    return Summary(summarize_model(graph, model, input_shapes=shapes), parse_columns(columns), formula)
+    return Summary(summarize_model(graph, model, input_shapes=shapes), parse_columns(columns), formula, steps)
 
 
 def _shape_text(shape) -> str:

@@ -22,12 +22,13 @@ def _notes(record: dict) -> list[str]:
     return notes
 
 
-def _legend(record: dict, columns) -> list[tuple[str, str]]:
-    return fmt.legend_items(record["layers"]) if "formula" in columns else []
+def _legend(record: dict, columns, explain: bool) -> list[tuple[str, str]]:
+    """The symbols of the formulas shown, in the table or in the steps."""
+    return fmt.legend_items(record["layers"]) if "formula" in columns or explain else []
 
 
 def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
-            derivations: bool = True, legend: bool = True) -> str:
+            derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
     """A terminal table with formulas, totals and legend."""
     columns = list(columns)
     headers = [fmt.COLUMNS[key].header for key in columns]
@@ -45,13 +46,15 @@ def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
     rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
     title = f"Model: {record['model']['name']} ({record['model']['class']})"
     lines = [title, rule, line(headers), rule, *(line(r) for r in body), rule, *_notes(record)]
-    if legend and _legend(record, columns):
-        lines += ["", "Legend:"] + [f"  {s}: {m}" for s, m in _legend(record, columns)]
+    if legend and _legend(record, columns, explain):
+        lines += ["", "Legend:"] + [f"  {s}: {m}" for s, m in _legend(record, columns, explain)]
+    if explain:
+        lines += ["", *fmt.explain_lines(record)]
     return "\n".join(lines) + "\n"
 
 
 def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
-                derivations: bool = True, legend: bool = True) -> str:
+                derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
     columns = list(columns)
 
     def cell(text: str) -> str:
@@ -66,13 +69,15 @@ def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "
             cells[columns.index("output")] += "".join("<br>" + cell(e) for e in extra)
         lines.append("| " + " | ".join(cells) + " |")
     lines += [""] + [f"- {cell(n)}" for n in _notes(record)]
-    if legend and _legend(record, columns):
-        lines += ["", "Legend: " + "; ".join(f"`{s}` {m}" for s, m in _legend(record, columns))]
+    if legend and _legend(record, columns, explain):
+        lines += ["", "Legend: " + "; ".join(f"`{s}` {m}" for s, m in _legend(record, columns, explain))]
+    if explain:
+        lines += ["", *(f"- {cell(line)}" for line in fmt.explain_lines(record))]
     return "\n".join(lines) + "\n"
 
 
 def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
-            derivations: bool = True, legend: bool = True) -> str:
+            derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
     """A self-contained HTML table (Jupyter's ``_repr_html_``)."""
     columns = list(columns)
     esc = html.escape
@@ -86,7 +91,9 @@ def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
     notes = "".join(f"<li>{esc(n)}</li>" for n in _notes(record))
     parts = [f'<table class="modelsummary"><caption>{esc(record["model"]["name"])}</caption>',
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table><ul>{notes}</ul>"]
-    if legend and _legend(record, columns):
-        items = "".join(f"<dt><code>{esc(s)}</code></dt><dd>{esc(m)}</dd>" for s, m in _legend(record, columns))
+    if legend and _legend(record, columns, explain):
+        items = "".join(f"<dt><code>{esc(s)}</code></dt><dd>{esc(m)}</dd>" for s, m in _legend(record, columns, explain))
         parts.append(f"<dl>{items}</dl>")
+    if explain:
+        parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in fmt.explain_lines(record)) + "</ul>")
     return "".join(parts)
