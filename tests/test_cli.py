@@ -55,3 +55,12 @@ def test_explain_gives_the_seeds_reasoning():
     assert "dense (Dense): parameters = u * (i + 1) = 10 * (1600 + 1) = 16,010" in out
     assert "max_pooling2d (MaxPooling2D) has no parameters: pooling layers don't learn anything" in out
     assert "k: output filters of this layer" in out  # the legend, for the symbols in the steps
+
+
+def test_the_example_in_the_docs_is_what_the_command_prints():
+    page = (ROOT / "docs" / "cli.rst").read_text()
+    example = page.split(".. code-block:: text\n\n", 2)[2].split("\n\n", 1)[0]
+    shown = "\n".join(line[3:] for line in example.splitlines())
+    printed = run("examples.mnist:build_cnn_deferred", "--input-shape", "28, 28, 1",
+                  "--columns", "layer,output,params,formula").stdout
+    assert printed.startswith(shown)
