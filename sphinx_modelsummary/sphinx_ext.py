@@ -62,7 +62,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import __version__
 from . import format as fmt
 from .docutils_render import TEXT_ATTRIBUTE, SummaryOptions, render, select_rows
-from .cache import SummaryCache
+from .cache import SummaryCache, extension_digest
 from .errors import ModelSpecError, Problem
 
 logger = logging.getLogger(__name__)
@@ -584,4 +584,10 @@ def setup(app) -> dict[str, Any]:
     app.connect("env-before-read-docs", _summaries_first)
     app.add_css_file(CSS_FILE)
     app.connect("config-inited", _config_inited)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        # the doctrees hold summary records: new record-making code means reading pages again
+        "env_version": int(extension_digest()[:8], 16),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
