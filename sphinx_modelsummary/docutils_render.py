@@ -19,7 +19,7 @@ from . import format as fmt
 TEXT_ATTRIBUTE = "modelsummary_text"
 
 #: The widest a column's ``colwidth`` gets (in characters; the text writer wraps at it).
-_MAX_WIDTH = {"formula": 60, "output": 40, "input": 40, "connected": 40}
+_MAX_WIDTH = {"formula": 60, "output": 48, "input": 40, "connected": 40}
 _INDENT = "\u00a0\u00a0"  # a nested layer's indent per level; no-break spaces survive every writer
 
 
@@ -177,7 +177,7 @@ def _cell(row: dict, key: str, options: SummaryOptions) -> list[nodes.Node]:
     text = fmt.cell_text(row, key, options.formula)
     cell = [_para(nodes.Text(text))] if text else []
     if key == "output" and options.shape_derivations:
-        cell += [_derivation(d) for d in row["shape_derivations"]]
+        cell += [_derivation(axes, item) for axes, item in fmt.derivations(row)]
     return cell
 
 
@@ -193,10 +193,10 @@ def _formula_cell(row: dict, mode: str) -> list[nodes.Node]:
     return paras
 
 
-def _derivation(item: dict) -> nodes.paragraph:
-    """``height: floor((28 - 3) / 1) + 1 = 26`` under the output shape."""
+def _derivation(axes: str, item: dict) -> nodes.paragraph:
+    """``height, width: floor((28 - 3) / 1) + 1 = 26`` under the output shape."""
     return _para(
-        nodes.Text(f"{item['axis']}: "),
+        nodes.Text(f"{axes}: "),
         math_node(fmt.equation_latex(item, "substituted"), fmt.equation(item, "substituted")),
         classes=["modelsummary-derivation"],
     )

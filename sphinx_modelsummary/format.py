@@ -129,9 +129,21 @@ def formula_text(row: dict, mode: str = "both") -> str:
     return f"{equation(row['formula'], mode)} {mismatch_note(row)}".strip()
 
 
+def derivations(row: dict) -> list[tuple[str, dict]]:
+    """``(axes, derivation)``: axes derived by the same arithmetic share one line
+    (``height, width`` of a square input)."""
+    merged: list[tuple[str, dict]] = []
+    for item in row["shape_derivations"]:
+        if merged and merged[-1][1]["substituted"] == item["substituted"]:
+            merged[-1] = (f"{merged[-1][0]}, {item['axis']}", merged[-1][1])
+        else:
+            merged.append((item["axis"], item))
+    return merged
+
+
 def derivations_text(row: dict) -> list[str]:
-    """``height: floor((28 - 3) / 1) + 1 = 26``, one line per derived axis."""
-    return [f"{d['axis']}: {equation(d, 'substituted')}" for d in row["shape_derivations"]]
+    """``height, width: floor((28 - 3) / 1) + 1 = 26``, one line per derivation."""
+    return [f"{axes}: {equation(item, 'substituted')}" for axes, item in derivations(row)]
 
 
 def cell_text(row: dict, key: str, formula_mode: str = "both") -> str:

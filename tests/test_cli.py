@@ -25,7 +25,7 @@ def test_text_table():
     out = result.stdout
     assert "k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320" in out
     assert "u * (i + 1) = 10 * (1600 + 1) = 16,010" in out
-    assert "height: floor((28 - 3) / 1) + 1 = 26" in out
+    assert "height, width: floor((28 - 3) / 1) + 1 = 26" in out
     assert "26 x 26 x 32 = 21,632" in out
     assert "Total parameters: 34,826" in out
     assert "k: output filters of this layer" in out

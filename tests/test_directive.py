@@ -129,8 +129,8 @@ def test_seed_table(basic):
     assert conv == [r"k \cdot \left(f \cdot h \cdot w + 1\right)", r"= 32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320"]
     output = column(block, "Output shape")[1]
     assert output[0].astext() == "(None, 26, 26, 32)"
-    assert math_texts(output) == ["floor((28 - 3) / 1) + 1 = 26"] * 2
-    assert [p.astext().split(":")[0] for p in output[1:]] == ["height", "width"]
+    assert math_texts(output) == ["floor((28 - 3) / 1) + 1 = 26"]
+    assert [p.astext().split(":")[0] for p in output[1:]] == ["height, width"]
     assert column(block, "Activations")[1].astext() == "26 x 26 x 32 = 21,632"
     totals = [item.astext() for item in block.findall(nodes.list_item)
               if "modelsummary-totals" in item.parent["classes"]]
@@ -176,7 +176,7 @@ def test_text_builder_reads_formulas_as_plain_text(basic):
     assert re.search(r"\| k \* \(f \* h \* w \+ 1\)\s+\|\n.*\| = 32 \* \(1 \* 3 \* 3 \+ 1\) = 320\s+\|", text)
     assert "= 64 * (32 * 3 * 3 + 1) = 18,496" in text
     assert re.search(r"\| u \* \(i \+ 1\)\s+\|\n.*\| = 10 \* \(1600 \+ 1\) = 16,010\s+\|", text)
-    assert "height: floor((28 - 3) / 1) + 1 = 26" in text
+    assert "height, width: floor((28 - 3) / 1) + 1 = 26" in text
     assert "Total parameters: 34,826" in text
     assert "\\cdot" not in text and "\\left" not in text and "\\frac" not in text
 

@@ -39,9 +39,11 @@ def test_seed_numbers_are_the_quiz_answers(seed):
 
 def test_seed_shape_reasoning(seed):
     rows = rows_by_label(seed)
-    assert fmt.derivations_text(rows["conv2d"]) == [
-        "height: floor((28 - 3) / 1) + 1 = 26", "width: floor((28 - 3) / 1) + 1 = 26"]
-    assert fmt.derivations_text(rows["max_pooling2d"])[0] == "height: floor((26 - 2) / 2) + 1 = 13"
+    assert [(d["axis"], d["substituted"], d["value"]) for d in rows["conv2d"]["shape_derivations"]] == [
+        ("height", "floor((28 - 3) / 1) + 1", 26), ("width", "floor((28 - 3) / 1) + 1", 26)]
+    # a square input: both axes follow from the same arithmetic, written once
+    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: floor((28 - 3) / 1) + 1 = 26"]
+    assert fmt.derivations_text(rows["max_pooling2d"]) == ["height, width: floor((26 - 2) / 2) + 1 = 13"]
     assert fmt.derivations_text(rows["flatten"]) == ["features: 5 x 5 x 64 = 1,600"]
     assert fmt.shape_walk(seed).startswith(
         "Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> MaxPooling2D 13 x 13 x 32 = 5,408 "
@@ -94,7 +96,7 @@ def test_multi_input_multi_output():
     assert rows["concatenate"]["connected_to"] == ["global_average_pooling2d", "meta"]
     assert rows["concatenate"]["output_shapes"] == [[None, 24]]
     assert rows["label"]["connected_to"] == ["concatenate"] and rows["score"]["connected_to"] == ["concatenate"]
-    assert fmt.derivations_text(rows["conv2d"])[0] == "height: ceil(32 / 2) = 16"
+    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ceil(32 / 2) = 16"]
     for name, shapes in keras_shapes(model).items():
         assert rows[name]["output_shapes"] == shapes
     assert record["diagnostics"] == []
