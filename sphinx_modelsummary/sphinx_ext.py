@@ -10,36 +10,15 @@ the stylesheet, and plain-text formulas for the text, man and texinfo builders.
 
 The argument is ``package.module:attribute``, ``package.module:factory(literal, key=literal)``
 or a ``.keras`` file (relative to the document; to the source directory if it starts
-with ``/``). Options, with the ``conf.py`` value that sets their default:
+with ``/``). The options, their ``modelsummary_*`` defaults in ``conf.py`` (see
+``SETTINGS``), ``modelsummary_cache_dir`` and ``modelsummary_mode`` are documented in
+``docs/directive.rst`` and ``docs/caching.rst``.
 
-=======================  =============================================  ==========================================
-option                   conf.py value (default)                        value
-=======================  =============================================  ==========================================
-``:input-shape:``        --                                             ``28, 28, 1`` (``;`` between inputs)
-``:columns:``            ``modelsummary_columns``                       column keys (``format.COLUMNS``) in order,
-                         (layer, output, activations, params, formula)  comma-separated; a list in conf.py
-``:formula:``            ``modelsummary_formula`` (both)                symbolic | substituted | both
-``:shape-derivations:``  ``modelsummary_shape_derivations`` (True)      yes/no: how each output size follows
-``:explain:``            ``modelsummary_explain`` (False)               yes/no: shape walk, one line per layer
-``:expand-nested:``      ``modelsummary_expand_nested`` (True)          yes/no: layers of nested models
-``:depth:``              ``modelsummary_depth`` (None)                  0, 1, ... or ``all`` (wins over the above)
-``:layers:``             --                                             ``first..last``, ``first..``, ``..last``
-``:totals:``             ``modelsummary_totals`` (True)                 yes/no: parameters, memory, MACs
-``:legend:``             ``modelsummary_legend`` (True)                 yes/no: the symbols shown
-``:caption:``            --                                             the table's title (numbered)
-``:name:``               --                                             a ref/numref target: the table
-``:class:``              ``modelsummary_class`` ([])                    extra classes of the table
-``:expect-params:``      --                                             the model's total, or a warning
-=======================  =============================================  ==========================================
-
-Every yes/no option is written the same way: as a flag (``:explain:`` means yes) or with
-a value, ``yes``/``no`` (also ``true``/``false``, ``on``/``off``, ``1``/``0``).
-
-Registering the extension imports neither Keras nor TensorFlow: the summary module is
-imported inside the directive's ``run``, through :func:`get_record`. Every problem with
-a model or an option becomes a warning (``type="modelsummary"``, ``subtype`` one of
-:class:`~sphinx_modelsummary.errors.Problem`'s values, or ``internal`` for a bug here)
-with the directive's location, and the directive renders nothing in its place.
+Registering the extension imports neither Keras nor TensorFlow: a summary comes from
+:func:`lookup` (the process memo, the persistent cache, or the framework). Every problem
+with a model or an option becomes a warning (``type="modelsummary"``, ``subtype`` one of
+:class:`~sphinx_modelsummary.errors.Problem`'s values) with the directive's location, and
+the directive renders nothing in its place.
 """
 
 from __future__ import annotations

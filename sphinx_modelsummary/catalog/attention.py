@@ -39,6 +39,23 @@ def output_projection(heads: Sym, size: Sym, out: Sym, bias: bool) -> Part:
     return Part("output projection", Mul(out, Add(joined, Num(1))) if bias else Mul(out, joined))
 
 
+def attention_parts(config: dict, heads, sizes, features, out: Sym) -> list[Part]:
+    """Query, key and value projections (the gate, if any) and the output projection.
+
+    ``heads`` is (query heads, key/value heads), ``sizes`` (key size, value size) per head.
+    """
+    (hq, hkv), (kd, vd), (dq, dk, dv) = heads, sizes, features
+    bias = config.get("use_bias", True)
+    parts = [
+        projection("query projection", hq, kd, dq, bias),
+        projection("key projection", hkv, kd, dk, bias),
+        projection("value projection", hkv, vd, dv, bias),
+    ]
+    if config.get("use_gate"):
+        parts.append(projection("gate", hq, vd, dq, bias))
+    return parts + [output_projection(hq, vd, out, bias)]
+
+
 def positions(shape_, axes, name: str, meaning: str) -> Sym | None:
     sizes = [shape_[a] for a in axes]
     return None if None in sizes else Sym(name, math.prod(sizes), meaning)
@@ -62,15 +79,7 @@ def mha_syms(config: dict, input_shapes):
 @params("MultiHeadAttention")
 def multi_head_attention_params(config, input_shapes):
     h, kd, vd, dq, dk, dv, o = mha_syms(config, input_shapes)
-    bias = config.get("use_bias", True)
-    parts = [
-        projection("query projection", h, kd, dq, bias),
-        projection("key projection", h, kd, dk, bias),
-        projection("value projection", h, vd, dv, bias),
-    ]
-    if config.get("use_gate"):
-        parts.append(projection("gate", h, vd, dq, bias))
-    return parts + [output_projection(h, vd, o, bias)]
+    return attention_parts(config, (h, h), (kd, vd), (dq, dk, dv), o)
 
 
 @shape("MultiHeadAttention")
@@ -116,15 +125,7 @@ def gqa_syms(config: dict):
 def grouped_query_attention_params(config, input_shapes):
     hq, hkv, hd = gqa_syms(config)
     dq, dk, dv = feature_syms(input_shapes)
-    bias = config.get("use_bias", True)
-    parts = [
-        projection("query projection", hq, hd, dq, bias),
-        projection("key projection", hkv, hd, dk, bias),
-        projection("value projection", hkv, hd, dv, bias),
-    ]
-    if config.get("use_gate"):
-        parts.append(projection("gate", hq, hd, dq, bias))
-    return parts + [output_projection(hq, hd, dq, bias)]
+    return attention_parts(config, (hq, hkv), (hd, hd), (dq, dk, dv), dq)
 
 
 @shape(*GROUPED)
