@@ -20,7 +20,8 @@ import pytest
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_modelsummary import sphinx_ext
+from sphinx_modelsummary import lookup, sphinx_ext
+from sphinx_modelsummary.sphinx_ext.directive import cache_for
 from sphinx_modelsummary.docutils_render import TEXT_ATTRIBUTE
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -431,14 +432,14 @@ def test_sources_are_dependencies(problems):
 def test_get_record_memo(problems):
     app, src, models = problems
     sys.path.insert(0, str(src))
-    same_build = {"cache": sphinx_ext._cache(app.config, app.srcdir), "mode": app.config.modelsummary_mode}
+    same_build = {"cache": cache_for(app.config, app.srcdir), "mode": app.config.modelsummary_mode}
     try:
-        first = sphinx_ext.get_record("ms_problem_models:build_small", None, src, app.srcdir, **same_build)
-        again = sphinx_ext.get_record(" ms_problem_models:build_small ", "", src, app.srcdir, **same_build)
+        first = lookup.get_record("ms_problem_models:build_small", None, src, app.srcdir, **same_build)
+        again = lookup.get_record(" ms_problem_models:build_small ", "", src, app.srcdir, **same_build)
         assert first is again and first["totals"]["params"] == 10
         assert models.CALLS["build_small"] == 1
-        with pytest.raises(sphinx_ext.SummaryError) as error:
-            sphinx_ext.get_record("ms_problem_models:broken_factory", None, src, app.srcdir, **same_build)
+        with pytest.raises(lookup.SummaryError) as error:
+            lookup.get_record("ms_problem_models:broken_factory", None, src, app.srcdir, **same_build)
         assert error.value.subtype == "factory"
         assert models.CALLS["broken_factory"] == 1
     finally:
@@ -452,8 +453,8 @@ def test_unexpected_errors_are_warnings_too(monkeypatch, tmp_path):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(summary, "summarize", broken)
-    with pytest.raises(sphinx_ext.SummaryError) as error:
-        sphinx_ext.get_record("somewhere:else", None, tmp_path, tmp_path)
+    with pytest.raises(lookup.SummaryError) as error:
+        lookup.get_record("somewhere:else", None, tmp_path, tmp_path)
     assert error.value.subtype == "internal"
     assert "RuntimeError: a bug" in str(error.value)
 

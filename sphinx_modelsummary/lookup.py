@@ -1,0 +1,153 @@
+"""Where a summary record comes from, for every front-end: the process memo, the
+persistent cache, or the framework (imported only when a record must be computed).
+
+Nothing here imports Sphinx or Keras.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from .cache import SummaryCache
+from .errors import ModelSpecError, Problem
+MODES = ("auto", "compute", "cache")
+
+
+@dataclasses.dataclass
+class _Entry:
+    record: dict | None
+    error: tuple[str, str] | None  # (subtype, message)
+    stamps: dict[str, tuple[int, int] | None]
+    warning: tuple[str, str] | None = None  # a record shown all the same (a stale cache entry)
+
+
+_MEMO: dict[tuple, _Entry] = {}
+
+
+class SummaryError(Exception):
+    """A memoised failure: ``subtype`` is a :class:`Problem` value."""
+
+    def __init__(self, subtype: str, message: str, sources: list[str]):
+        super().__init__(message)
+        self.subtype = subtype
+        self.sources = sources
+
+
+def lookup(spec: str, input_shape: str | None = None, base_dir: str | os.PathLike = ".",
+           srcdir: str | os.PathLike = ".", cache: SummaryCache | None = None, mode: str = "auto") -> _Entry:
+    """The summary of ``spec``, once per process for the same arguments, and again only
+    when one of the model's source files changes. ``mode`` says where it may come from:
+    ``auto`` a fresh cache entry, else computed (and stored); ``compute`` always computed
+    (and stored); ``cache`` only the cache, never importing the framework."""
+    key = (spec.strip(), " ".join((input_shape or "").split()), str(base_dir), str(srcdir),
+           str(cache.directory) if cache else "", mode)
+    entry = _MEMO.get(key)
+    if entry is not None and _stamps(entry.stamps) != entry.stamps:
+        _forget_modules(entry.stamps)
+        entry = None
+    if entry is None:
+        entry = _MEMO[key] = _find(*key[:4], cache, mode)
+    return entry
+
+
+def get_record(*args, **kwargs) -> dict:
+    """:func:`lookup`'s record; a failure is raised as :class:`SummaryError`."""
+    entry = lookup(*args, **kwargs)
+    if entry.error is not None:
+        raise SummaryError(*entry.error, sources=list(entry.stamps))
+    return entry.record
+
+
+def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: str) -> _Entry:
+    found = None
+    if spec.endswith(".keras"):  # the same file from any page is one entry
+        cache_spec = Path(os.path.relpath(Path(base_dir, spec), srcdir)).as_posix()
+    else:
+        cache_spec = spec
+    if cache is not None and mode != "compute":
+        found = cache.load(cache_spec, input_shape or None)
+        if found.record is not None and not found.stale:
+            return _Entry(found.record, None, _stamps(found.record["model"]["sources"]))
+    if mode == "cache":
+        if found is not None and found.record is not None:
+            return _stale(spec, found)
+        where = f"{found.missing} in {cache.directory}" if found else "modelsummary_cache_dir is empty"
+        message = (f"no cached summary of {spec!r} ({where}) and modelsummary_mode is 'cache'; fill the cache "
+                   "with: sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR")
+        return _Entry(None, (Problem.UNCACHED.value, message), {})
+    entry = _compute(spec, input_shape, base_dir)
+    if entry.error and entry.error[0] == Problem.FRAMEWORK.value and found is not None and found.record:
+        return _stale(spec, found)  # no framework here: an old summary beats none
+    if entry.record is not None and cache is not None:
+        try:
+            cache.store(cache_spec, input_shape or None, entry.record)
+        except OSError as error:
+            entry.warning = (Problem.UNCACHED.value, f"cannot write the cache entry for {spec!r}: {error}")
+    return entry
+
+
+def _stale(spec: str, found) -> _Entry:
+    message = (f"the cached summary of {spec!r} is stale ({found.stale}); it is shown as it was. Refresh it: "
+               "sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR")
+    return _Entry(found.record, None, _stamps(found.record["model"]["sources"]), (Problem.STALE.value, message))
+
+
+def _compute(spec: str, input_shape: str, base_dir: str) -> _Entry:
+    try:
+        from .summary import summarize
+
+        record = summarize(spec, input_shape or None, base_dir)
+    except ModelSpecError as error:
+        return _Entry(None, (error.problem.value, str(error)), _stamps(_sources_of(spec, base_dir)))
+    except (Exception, SystemExit) as error:  # a bug here, or a module that calls sys.exit
+        message = (f"summarising {spec!r} failed unexpectedly ({type(error).__name__}: {error}); "
+                   "please report this to sphinx-modelsummary")
+        return _Entry(None, (Problem.INTERNAL.value, message), _stamps(_sources_of(spec, base_dir)))
+    return _Entry(record, None, _stamps(record["model"].get("sources") or []))
+
+
+def _stamps(paths) -> dict[str, tuple[int, int] | None]:
+    stamps = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            stamps[path] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamps[path] = None
+    return stamps
+
+
+def _sources_of(spec: str, base_dir: str) -> list[str]:
+    """The user's files behind a spec that failed (so fixing them re-reads the page)."""
+    try:
+        from .spec import parse_spec, user_sources
+
+        parsed = parse_spec(spec)
+        if parsed.path:
+            return [str(Path(base_dir, parsed.path).resolve())]
+        files = user_sources(parsed, base_dir)
+        if files:
+            return files
+        found = importlib.util.find_spec(parsed.module)
+        origin = found.origin if found is not None else None
+        if origin and os.path.isfile(origin) and "site-packages" not in origin:
+            return [str(Path(origin).resolve())]
+    except Exception:
+        pass
+    return []
+
+
+def _forget_modules(stamps: dict) -> None:
+    """Drop the user's modules behind a stale record so they are imported afresh."""
+    files = set(stamps)
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and str(Path(path).resolve()) in files:
+            del sys.modules[name]
+    importlib.invalidate_caches()
+
+
