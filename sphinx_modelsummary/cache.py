@@ -67,7 +67,18 @@ def extension_digest() -> str:
 
 
 # Modules that only show a record: editing them needs no new record.
-RENDERING = {"cache.py", "cli.py", "docutils_render.py", "lookup.py", "render.py", "__main__.py"}
+RENDERING = {"cache.py", "cli.py", "docutils_render.py", "lookup.py", "notebook.py", "render.py", "text_table.py",
+             "typeset.py", "__main__.py"}
+
+
+@functools.lru_cache(maxsize=None)
+def package_digest() -> str:
+    """A hash of all the package's code and static files: what a built page depends on."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".css", ".js")):
+        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=None)

@@ -8,7 +8,7 @@ import os
 import sys
 
 from .errors import ModelSpecError
-from .format import COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, parse_columns
+from .format import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formula", choices=FORMULA_MODES, default="both")
     parser.add_argument("--explain", action="store_true",
                         help="after the table, the shape walk and one sentence per layer")
+    parser.add_argument("--ascii", action="store_true",
+                        help="plain ASCII: * and x for products, -> for arrows, floor() (text and Markdown)")
+    parser.add_argument("--width", type=int, default=100, help="the columns a text table fits in (default: 100)")
     args = parser.parse_args(argv)
     try:
         columns = parse_columns(args.columns)
@@ -43,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from . import render
 
-    renderer = {"text": render.to_text, "markdown": render.to_markdown, "html": render.to_html}[args.format]
-    sys.stdout.write(renderer(record, columns, args.formula, explain=args.explain))
+    style = ASCII if args.ascii else UNICODE
+    if args.format == "text":
+        output = render.to_text(record, columns, args.formula, explain=args.explain, style=style, width=args.width)
+    elif args.format == "markdown":
+        output = render.to_markdown(record, columns, args.formula, explain=args.explain, style=style)
+    else:
+        output = render.to_html(record, columns, args.formula, explain=args.explain)
+    sys.stdout.write(output)
     return 0

@@ -1,9 +1,15 @@
-"""A summary record as standard docutils nodes: a table, notes, totals, legend, explanation.
+"""A summary record as standard docutils nodes: a table with a totals row, notes, legend, explanation.
 
-Only docutils is imported here (no Sphinx, no Keras), so any docutils-based tool can
-use it. Formulas are ``nodes.math`` holding the record's LaTeX; each also carries its
-plain-text reading in the ``modelsummary_text`` attribute, which the Sphinx front-end
-puts in place of the math for builders that cannot typeset it (text, man, texinfo).
+Only docutils is imported here (no Sphinx, no Keras), so any docutils-based tool can use
+it. ``mode`` says how formulas are written:
+
+* ``"html"`` (and any format without maths of its own): typeset with plain inline nodes,
+  italic symbols, subscripts, names in code type, Unicode operators, so they read with
+  or without MathJax, in EPUB too; each unbreakable piece is an ``inline`` of class
+  ``modelsummary-math`` (no-break spaces inside);
+* ``"latex"``: ``nodes.math`` that may break only at ``=``;
+* ``"text"``: the whole summary as the preformatted table of :func:`render.to_text`.
+
 Words and numbers come from :mod:`sphinx_modelsummary.format`, shared with the CLI.
 """
 
@@ -14,13 +20,16 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from . import format as fmt
+from .expr import symbol_tex
+from .render import text_cell, to_text
+from .text_table import fit_widths
+from .typeset import tokens
 
-#: The attribute of a ``math`` node holding its plain-text reading.
-TEXT_ATTRIBUTE = "modelsummary_text"
-
-#: The widest a column's ``colwidth`` gets (in characters; the text writer wraps at it).
-_MAX_WIDTH = {"formula": 60, "output": 48, "input": 40, "connected": 40}
-_INDENT = "\u00a0\u00a0"  # a nested layer's indent per level; no-break spaces survive every writer
+NBSP = "\u00a0"
+TEXT_WIDTH = 97  # a text page's 100 columns less the indent of a literal block
+LATEX_WIDTH = 100  # characters a page's table is planned in
+# In LaTeX a formula may break at its "=" (a relation), never at an operator.
+LATEX_NO_BREAK = r"\binoppenalty=10000\relax "
 
 
 @dataclass(frozen=True)
@@ -42,13 +51,6 @@ class SummaryOptions:
     expect_params: int | None = None
 
 
-def math_node(latex: str, text: str) -> nodes.math:
-    """Inline math with its plain-text reading attached."""
-    node = nodes.math(latex, latex)
-    node[TEXT_ATTRIBUTE] = text
-    return node
-
-
 def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
     """The rows to show: down to ``options.depth``, within ``options.layers``.
 
@@ -67,142 +69,211 @@ def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
     return chosen
 
 
-def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None) -> list[nodes.Node]:
-    """The nodes for one summary: the table in a scrolling container, then the notes,
-    totals, legend and explanation the options ask for, all in one container."""
-    rows = select_rows(record, options) if rows is None else rows
-    notes = _notes(record, rows)
-    block = nodes.container(classes=["modelsummary-block"])
-    scroll = nodes.container(classes=["modelsummary-scroll"])
-    scroll += _table(rows, options, notes)
-    block += scroll
-    if notes["items"]:
-        block += _notes_list(notes["items"])
-    if options.totals:
-        block += _bullets([[nodes.Text(line)] for line in fmt.totals_lines(record)], "modelsummary-totals")
-    if options.legend:
-        legend = _legend(rows, options)
-        if legend is not None:
-            block += legend
-    if options.explain:
-        block += _explain(record, rows)
-    return [block]
+# Formulas ---------------------------------------------------------------------------------
 
 
-# The table ------------------------------------------------------------------------------
-
-
-def _table(rows: list[dict], options: SummaryOptions, notes: dict) -> nodes.table:
-    columns = list(options.columns)
-    table = nodes.table(classes=["modelsummary", "longtable", *options.classes])
-    if options.caption:
-        table += nodes.title(options.caption, options.caption)
-    group = nodes.tgroup(cols=len(columns))
-    table += group
-    for key in columns:
-        group += nodes.colspec(colwidth=_width(key, rows, options))
-    head = nodes.thead()
-    head += _row([_entry(key, [nodes.paragraph("", fmt.COLUMNS[key].header)]) for key in columns])
-    group += head
-    body = nodes.tbody()
-    for row in rows:
-        entries = [_entry(key, _cell(row, key, options)) for key in columns]
-        marks = notes["marks"].get(id(row))
-        classes = [f"modelsummary-depth-{row['depth']}"]
-        if marks:
-            classes.append("modelsummary-mismatch")
-            if not entries[0].children:
-                entries[0] += nodes.paragraph()
-            entries[0][0] += nodes.superscript("", ",".join(marks), classes=["modelsummary-mark"])
-        body += _row(entries, classes)
-    group += body
-    return table
-
-
-def _width(key: str, rows: list[dict], options: SummaryOptions) -> int:
-    """A column's ``colwidth``: its longest line of text, within bounds."""
-    lines = [fmt.COLUMNS[key].header]
-    for row in rows:
-        if key == "formula" and row["formula"] is not None:
-            lines += fmt.equation_lines(row["formula"], options.formula)
-            lines[-1] = f"{lines[-1]} {fmt.mismatch_note(row)}".strip()
+def typeset(latex: str) -> nodes.inline:
+    """One unbreakable piece of a formula, typeset with plain inline nodes."""
+    unit = nodes.inline(classes=["modelsummary-math"])
+    found = tokens(latex)
+    for i, (kind, text) in enumerate(found):
+        if i == 0:
+            text = text.lstrip()
+        if i == len(found) - 1:
+            text = text.rstrip()
+        text = text.replace(" ", NBSP)
+        if kind == "sym":
+            unit += nodes.emphasis(text, text)
+        elif kind == "sub":
+            unit += nodes.subscript(text, "", nodes.emphasis(text, text) if text.isalpha() else nodes.Text(text))
+        elif kind == "name":
+            unit += nodes.literal(text, text)
         else:
-            lines.append(fmt.cell_text(row, key, options.formula))
-        if key == "output" and options.shape_derivations:
-            lines += fmt.derivations_text(row)
-    quotes = 2 if key in ("layer", "name") else 0  # the text writer quotes literals
-    return max(8, min(_MAX_WIDTH.get(key, 32), max(len(line) for line in lines) + quotes))
+            unit += nodes.Text(text)
+    return unit
 
 
-def _row(entries: list[nodes.entry], classes=()) -> nodes.row:
-    row = nodes.row(classes=list(classes))
-    for entry in entries:
-        row += entry
-    return row
+def equation(sides: list[str], mode: str, every: bool = False, whole: bool = False) -> list[nodes.Node]:
+    """LaTeX sides as one equation. In HTML it may break once, after its first side, or
+    (``every``) before each ``=``, or (``whole``) nowhere; in LaTeX before any ``=``."""
+    if mode == "latex" or whole:
+        joined = " = ".join(sides)
+        return [nodes.math(joined, LATEX_NO_BREAK + joined) if mode == "latex" else typeset(joined)]
+    rest = [f"= {side}" for side in sides[1:]] if every else [" = ".join(["", *sides[1:]]).strip()]
+    pieces: list[nodes.Node] = [typeset(sides[0])]
+    for piece in rest if len(sides) > 1 else []:
+        pieces += [nodes.Text(" "), typeset(piece)]
+    return pieces
 
 
-def _entry(key: str, children: list[nodes.Node]) -> nodes.entry:
-    classes = [f"modelsummary-{key.replace('_', '-')}"]
-    if fmt.COLUMNS[key].numeric:
-        classes.append("modelsummary-numeric")
-    entry = nodes.entry(classes=classes)
-    for child in children:
-        entry += child
-    return entry
+def symbol(name: str, mode: str) -> nodes.Node:
+    return nodes.math(name, symbol_tex(name)) if mode == "latex" else typeset(symbol_tex(name))
 
 
 def _para(*children: nodes.Node, classes=()) -> nodes.paragraph:
     para = nodes.paragraph(classes=list(classes))
-    for child in children:
-        para += child
+    para.extend(children)
     return para
 
 
-def _cell(row: dict, key: str, options: SummaryOptions) -> list[nodes.Node]:
+# The table --------------------------------------------------------------------------------
+
+
+def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None, mode: str = "html") -> list[nodes.Node]:
+    """The nodes for one summary, all in one container: the table (in a scrolling box),
+    then the notes, legend and explanation the options ask for."""
+    rows = select_rows(record, options) if rows is None else rows
+    block = nodes.container(classes=["modelsummary-block"])
+    if mode == "text":
+        text = to_text(record, options.columns, options.formula, options.shape_derivations, options.legend,
+                       options.explain, title=False, totals=options.totals, rows=rows, width=TEXT_WIDTH)
+        block += nodes.literal_block(text, text, classes=["modelsummary-text"])
+        return [block]
+    notes = _notes(record, rows)
+    scroll = nodes.container(classes=["modelsummary-scroll"])
+    scroll += _table(record, rows, options, notes, mode)
+    block += scroll
+    if notes["items"]:
+        block += _notes_list(notes["items"])
+    if options.totals and "formula" not in options.columns[1:]:
+        block += _para(nodes.Text(fmt.totals_note(record)), classes=["modelsummary-totals"])
+    if options.legend:
+        legend = _legend(rows, options, mode)
+        if legend is not None:
+            block += legend
+    if options.explain:
+        block += _explain(record, rows, mode)
+    return [block]
+
+
+def _table(record: dict, rows: list[dict], options: SummaryOptions, notes: dict, mode: str) -> nodes.table:
+    columns = list(options.columns)
+    table = nodes.table(classes=["modelsummary", *options.classes])
+    if options.caption:
+        table += nodes.title(options.caption, options.caption)
+    group = nodes.tgroup(cols=len(columns))
+    table += group
+    for width in _widths(rows, options):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += _row([_entry(key, [_para(nodes.Text(fmt.COLUMNS[key].header))]) for key in columns])
+    group += head
+    body = nodes.tbody()
+    heads, members = fmt.fold_groups(rows) if mode == "html" else ({}, set())
+    for index, row in enumerate(rows):
+        if id(row) in heads:
+            body += _fold_row(heads[id(row)], len(columns))
+        entries = [_entry(key, _cell(row, key, options, mode)) for key in columns]
+        classes = [f"modelsummary-depth-{row['depth']}"]
+        if id(row) in members:
+            classes.append("modelsummary-member")
+        if index + 1 < len(rows) and rows[index + 1]["depth"] > row["depth"]:
+            classes.append("modelsummary-parent")
+        marks = notes["marks"].get(id(row))
+        if marks:
+            classes.append("modelsummary-mismatch")
+            entries[0][0] += nodes.superscript("", ",".join(marks), classes=["modelsummary-mark"])
+        body += _row(entries, classes)
+    if options.totals:
+        body += _totals_row(record, columns)
+    group += body
+    return table
+
+
+def _widths(rows: list[dict], options: SummaryOptions) -> list[int]:
+    """Each column's share of the page, as the text table plans it (in characters)."""
+    header = [fmt.COLUMNS[key].header for key in options.columns]
+    cells = [[text_cell(row, key, options.formula, options.shape_derivations) for key in options.columns]
+             for row in rows]
+    keep = list(options.columns).index("formula") if "formula" in options.columns else None
+    return fit_widths(header, cells, LATEX_WIDTH, keep)
+
+
+def _row(entries: list[nodes.entry], classes=()) -> nodes.row:
+    row = nodes.row(classes=list(classes))
+    row.extend(entries)
+    return row
+
+
+def _entry(key: str, children: list[nodes.Node], **attributes) -> nodes.entry:
+    classes = [f"modelsummary-{key.replace('_', '-')}"]
+    if fmt.COLUMNS[key].numeric:
+        classes.append("modelsummary-numeric")
+    if not children:
+        classes.append("modelsummary-empty")
+    entry = nodes.entry(classes=classes, **attributes)
+    entry.extend(children or [nodes.paragraph()])
+    return entry
+
+
+def _cell(row: dict, key: str, options: SummaryOptions, mode: str) -> list[nodes.Node]:
     """The nodes of one cell (an empty list for an empty cell)."""
-    indent = [nodes.Text(_INDENT * row["depth"])] if row["depth"] else []
-    if key == "layer":
-        return [_para(*indent, nodes.literal(row["label"], row["label"]), nodes.Text(f" ({row['class']})"))]
-    if key == "name":
-        return [_para(*indent, nodes.literal(row["label"], row["label"]))]
+    indent = [nodes.Text(NBSP * 3 * row["depth"])] if row["depth"] and mode == "latex" else []
+    if key in ("layer", "name"):
+        kind = [nodes.Text(" "), nodes.inline("", f"({row['class']})", classes=["modelsummary-type"])]
+        return [_para(*indent, nodes.literal(row["label"], row["label"]), *(kind if key == "layer" else []))]
     if key == "connected":
-        if not row["connected_to"]:
-            return []
         parts: list[nodes.Node] = []
         for i, label in enumerate(row["connected_to"]):
             parts += ([nodes.Text(", ")] if i else []) + [nodes.literal(label, label)]
-        return [_para(*parts)]
+        return [_para(*parts)] if parts else []
     if key == "formula":
-        return _formula_cell(row, options.formula)
+        return _formula_cell(row, options.formula, mode)
+    if key in ("output", "input"):
+        shapes = row["output_shapes" if key == "output" else "input_shapes"]
+        cell = [_para(nodes.Text(fmt.shapes_text(shapes).replace(" ", NBSP)))]
+        if key == "output" and options.shape_derivations:
+            cell += [_para(nodes.Text(f"{axes}: "), *equation(fmt.latex_sides(item, "substituted"), mode, whole=True),
+                           classes=["modelsummary-derivation"]) for axes, item in fmt.derivations(row)]
+        return cell
+    if key == "activations":
+        pieces = [piece.replace(" ", NBSP) for shape in row["output_shapes"] for piece in fmt.size_parts(shape)]
+        return [_para(nodes.Text(" ".join(pieces)))]
     text = fmt.cell_text(row, key, options.formula)
-    cell = [_para(nodes.Text(text))] if text else []
-    if key == "output" and options.shape_derivations:
-        cell += [_derivation(axes, item) for axes, item in fmt.derivations(row)]
-    return cell
+    return [_para(nodes.Text(text))] if text else []
 
 
-def _formula_cell(row: dict, mode: str) -> list[nodes.Node]:
+def _formula_cell(row: dict, mode_of_formula: str, mode: str) -> list[nodes.Node]:
     if row["formula"] is None:
         return []
-    formula = row["formula"]
-    lines = zip(fmt.equation_lines(formula, mode, latex=True), fmt.equation_lines(formula, mode))
-    paras = [_para(math_node(latex, text)) for latex, text in lines]
+    paras = [_para(nodes.Text(f"{fmt.part_label(part)}: "), *equation(fmt.latex_sides(part, mode_of_formula), mode),
+                   classes=["modelsummary-part"]) for part in fmt.formula_parts(row)]
+    if not paras:
+        paras = [_para(*equation(fmt.latex_sides(row["formula"], mode_of_formula), mode))]
     note = fmt.mismatch_note(row)
     if note:
         paras[-1] += nodes.inline("", f" {note}", classes=["modelsummary-note"])
     return paras
 
 
-def _derivation(axes: str, item: dict) -> nodes.paragraph:
-    """``height, width: floor((28 - 3) / 1) + 1 = 26`` under the output shape."""
-    return _para(
-        nodes.Text(f"{axes}: "),
-        math_node(fmt.equation_latex(item, "substituted"), fmt.equation(item, "substituted")),
-        classes=["modelsummary-derivation"],
-    )
+def _totals_row(record: dict, columns: list[str]) -> nodes.row:
+    """The model's totals, under the counts they add up; the rest in the formula column."""
+    totals = record["totals"]
+    numbers = {"params": totals["params"], "trainable": totals["trainable"],
+               "non_trainable": totals["non_trainable"], "macs": totals.get("macs") or None}
+    entries = []
+    for i, key in enumerate(columns):
+        if i == 0:
+            children = [_para(nodes.strong("", "Total"))]
+        elif numbers.get(key) is not None:
+            children = [_para(nodes.strong("", fmt.count_text(numbers[key])))]
+        elif key == "formula":
+            children = [_para(nodes.Text(fmt.totals_note(record)))]
+        else:
+            children = []
+        entries.append(_entry(key, children))
+    return _row(entries, ["modelsummary-total"])
 
 
-# Notes, totals, legend, explanation -------------------------------------------------------
+def _fold_row(fold: dict, width: int) -> nodes.row:
+    """A heading row for a block of layers that a reader can fold (HTML, with script)."""
+    text = f"{fold['name']}: {fold['count']} layers, {fmt.count_text(fold['params'])} parameters"
+    entry = nodes.entry(classes=["modelsummary-fold"], morecols=width - 1)
+    entry += _para(nodes.Text(text))
+    return _row([entry], ["modelsummary-group"])
+
+
+# Notes, legend, explanation ---------------------------------------------------------------
 
 
 def _notes(record: dict, rows: list[dict]) -> dict:
@@ -226,56 +297,38 @@ def _notes_list(items) -> nodes.enumerated_list:
     return notes
 
 
-def _bullets(lines: list[list[nodes.Node]], cls: str) -> nodes.bullet_list:
-    bullets = nodes.bullet_list(bullet="-", classes=[cls])
-    for children in lines:
-        bullets += nodes.list_item("", _para(*children))
-    return bullets
-
-
-def symbol_latex(symbol: str) -> str:
-    """How a formula symbol is typeset (as :class:`expr.Sym` does it)."""
-    return symbol if len(symbol) == 1 else rf"\mathit{{{symbol}}}"
-
-
-def _legend(rows: list[dict], options: SummaryOptions) -> nodes.container | None:
-    """The meaning of every symbol in the formulas shown (table and explanation)."""
+def _legend(rows: list[dict], options: SummaryOptions, mode: str) -> nodes.paragraph | None:
+    """The meaning of every symbol in the formulas shown (table and explanation), in one
+    compact paragraph."""
     shows_symbols = "formula" in options.columns and options.formula != "substituted"
-    if not (shows_symbols or options.explain):
-        return None
-    items = fmt.legend_items(rows, ("formula",))
+    items = fmt.legend_items(rows, ("formula",)) if shows_symbols or options.explain else []
     if not items:
         return None
-    box = nodes.container(classes=["modelsummary-legend"])
-    box += _para(nodes.strong("", "Legend"))
-    terms = nodes.definition_list()
-    for symbol, meaning in items:
-        item = nodes.definition_list_item()
-        item += nodes.term("", "", math_node(symbol_latex(symbol), symbol))
-        item += nodes.definition("", _para(nodes.Text(meaning)))
-        terms += item
-    box += terms
-    return box
+    legend = _para(nodes.strong("", "Legend:"), classes=["modelsummary-legend"])
+    for i, (name, meaning) in enumerate(items):
+        item = nodes.inline(classes=["modelsummary-legend-item"])
+        item.extend([symbol(name, mode), nodes.Text(f"{NBSP}{meaning}")])
+        legend.extend([nodes.Text("; " if i else " "), item])
+    return legend
 
 
-def _explain(record: dict, rows: list[dict]) -> nodes.container:
+def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
     """The derivation as prose: the shape walk, then one line per layer."""
     box = nodes.container(classes=["modelsummary-explain"])
     box += _para(nodes.strong("", "Shapes:"), nodes.Text(" " + fmt.shape_walk(record, rows)),
                  classes=["modelsummary-walk"])
-    lines = []
+    steps = nodes.bullet_list(bullet="-", classes=["modelsummary-steps"])
     for row in rows:
         who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({row['class']})")]
-        formula = row["formula"]
-        if formula is not None:
-            line = who + [nodes.Text(": "), math_node(r"\mathrm{parameters} = " + fmt.equation_latex(formula, "both"),
-                                                     "parameters = " + fmt.equation(formula, "both"))]
+        if row["formula"] is not None:
+            sides = [r"\mathrm{parameters}", *fmt.latex_sides(row["formula"], "both")]
+            line = [*who, nodes.Text(": "), *equation(sides, mode, every=True)]
             note = fmt.mismatch_note(row)
             if note:
                 line.append(nodes.Text(f" {note}"))
         else:
             reason = row.get("no_params_reason") or "it has no weights"
-            line = who + [nodes.Text(f" has no parameters: {reason}.")]
-        lines.append(line)
-    box += _bullets(lines, "modelsummary-steps")
+            line = [*who, nodes.Text(f" has no parameters: {reason}.")]
+        steps += nodes.list_item("", _para(*line))
+    box += steps
     return box

@@ -17,6 +17,28 @@ def group(value: int) -> str:
     return f"{value:,}"
 
 
+def tex_group(value: int) -> str:
+    """``21632`` -> ``21{,}632`` (a comma in maths is punctuation and would add a space)."""
+    return group(value).replace(",", "{,}")
+
+
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+                 **{c: "\\" + c for c in "_&%$#{}"}}
+
+
+def tex_name(name: str) -> str:
+    """A layer's or a weight's name in maths: upright code type, every character literal."""
+    return r"\texttt{" + "".join(_TEXT_ESCAPES.get(c, c) for c in name) + "}"
+
+
+def symbol_tex(name: str) -> str:
+    """How a symbol is typeset: one letter in italics, ``d_k`` with a subscript, a word upright."""
+    main, _, sub = name.partition("_")
+    if sub:
+        return f"{symbol_tex(main)}_{{{sub}}}"
+    return name if len(name) == 1 else rf"\mathrm{{{name}}}"
+
+
 class Expr:
     precedence = ATOM
 
@@ -64,7 +86,7 @@ class Num(Expr):
         return Fraction(self.number)
 
     def _render(self, numbers: bool, latex: bool) -> str:
-        return str(self.number)
+        return tex_group(self.number) if latex else str(self.number)
 
 
 class Sym(Expr):
@@ -72,7 +94,7 @@ class Sym(Expr):
 
     def __init__(self, name: str, number: int, meaning: str, tex: str | None = None):
         self.name, self.number, self.meaning = name, number, meaning
-        self.tex = tex or (name if len(name) == 1 else rf"\mathit{{{name}}}")
+        self.tex = tex or symbol_tex(name)
 
     def value(self) -> Fraction:
         return Fraction(self.number)
@@ -82,7 +104,7 @@ class Sym(Expr):
 
     def _render(self, numbers: bool, latex: bool) -> str:
         if numbers:
-            return str(self.number)
+            return tex_group(self.number) if latex else str(self.number)
         return self.tex if latex else self.name
 
 

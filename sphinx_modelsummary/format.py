@@ -1,17 +1,38 @@
 """Words and numbers from a summary record, shared by every renderer.
 
-Plain text only; the docutils renderer builds nodes from the same pieces (and the
-``latex`` strings the record carries for math).
+One typographic convention for every output: ``×`` between sizes, ``·`` in formulas,
+``→`` in the shape walk, ``−`` for minus, floors as ``⌊ ⌋``, numbers with thousands
+separators and symbols such as ``d_k`` subscripted (:mod:`.typeset` reads the record's
+LaTeX for that). :data:`ASCII` gives the same words in plain ASCII (the record's
+``symbolic`` and ``substituted`` fields, ``x`` and ``->``), as the seed quiz writes them.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from .expr import group
+from .typeset import to_unicode
 
 FORMULA_MODES = ("symbolic", "substituted", "both")
+
+
+@dataclass(frozen=True)
+class Style:
+    unicode: bool = True
+
+    @property
+    def times(self) -> str:
+        return " × " if self.unicode else " x "
+
+    @property
+    def arrow(self) -> str:
+        return " → " if self.unicode else " -> "
+
+
+UNICODE, ASCII = Style(True), Style(False)
 
 
 @dataclass(frozen=True)
@@ -64,19 +85,23 @@ def shapes_text(shapes) -> str:
     return ", ".join(shape_text(s) for s in shapes)
 
 
-def size_text(shape) -> str:
-    """``26 x 26 x 32 = 21,632`` for one output, without the batch axis."""
+def size_parts(shape, style: Style = UNICODE) -> list[str]:
+    """``["26 × 26 × 32", "= 21,632"]`` for one output, without the batch axis."""
     sizes = shape[1:]
-    dims = " x ".join("?" if n is None else str(n) for n in sizes)
+    dims = style.times.join("?" if n is None else str(n) for n in sizes)
     if None in sizes:
-        return f"{dims} (unknown)"
+        return [dims, "(unknown)"]
     if len(sizes) == 1:
-        return group(sizes[0])
-    return f"{dims} = {group(math.prod(sizes))}"
+        return [group(sizes[0])]
+    return [dims, f"= {group(math.prod(sizes))}"]
 
 
-def activations_text(row: dict) -> str:
-    return "; ".join(size_text(s) for s in row["output_shapes"])
+def size_text(shape, style: Style = UNICODE) -> str:
+    return " ".join(size_parts(shape, style))
+
+
+def activations_text(row: dict, style: Style = UNICODE) -> str:
+    return "; ".join(size_text(s, style) for s in row["output_shapes"])
 
 
 def layer_text(row: dict) -> str:
@@ -87,46 +112,71 @@ def count_text(value) -> str:
     return "?" if value is None else group(value)
 
 
-def equation(item: dict, mode: str = "both") -> str:
-    """``k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320`` (mode picks the sides)."""
+def equation_sides(item: dict, mode: str = "both", style: Style = UNICODE) -> list[str]:
+    """The sides of ``k · (f · h · w + 1) = 32 · (1 · 3 · 3 + 1) = 320`` that ``mode`` shows,
+    a side equal to the one before it left out."""
+    if style.unicode:
+        symbolic, substituted = (to_unicode(item["latex"][key]) for key in ("symbolic", "substituted"))
+    else:
+        symbolic, substituted = item["symbolic"], item["substituted"]
     sides = []
     if mode in ("symbolic", "both"):
-        sides.append(item["symbolic"])
-    if mode in ("substituted", "both") and item["substituted"] not in sides:
-        sides.append(item["substituted"])
+        sides.append(symbolic)
+    if mode in ("substituted", "both") and substituted not in sides:
+        sides.append(substituted)
     value = group(item["value"])
     if value not in sides:
         sides.append(value)
-    return " = ".join(sides)
+    return sides
 
 
-def equation_latex(item: dict, mode: str = "both") -> str:
-    sides = []
+def latex_sides(item: dict, mode: str = "both") -> list[str]:
+    """:func:`equation_sides` in the record's LaTeX."""
     latex = item["latex"]
+    sides = []
     if mode in ("symbolic", "both"):
         sides.append(latex["symbolic"])
     if mode in ("substituted", "both") and latex["substituted"] not in sides:
         sides.append(latex["substituted"])
     value = group(item["value"]).replace(",", "{,}")
-    if value not in sides:
+    if value not in sides and value != latex["substituted"]:
         sides.append(value)
-    return " = ".join(sides)
+    return sides
 
 
-def equation_lines(item: dict, mode: str = "both", latex: bool = False) -> list[str]:
-    """The equation broken after its symbolic side, so a table column stays narrow:
-    ``k * (f * h * w + 1)`` then ``= 32 * (1 * 3 * 3 + 1) = 320``."""
-    whole = equation_latex(item, mode) if latex else equation(item, mode)
-    first = item["latex"]["symbolic"] if latex else item["symbolic"]
-    if mode != "both" or not whole.startswith(first + " = "):
-        return [whole]
-    return [first, whole[len(first) + 1:]]
+def equation(item: dict, mode: str = "both", style: Style = UNICODE) -> str:
+    """``k · (f · h · w + 1) = 32 · (1 · 3 · 3 + 1) = 320`` (mode picks the sides)."""
+    return " = ".join(equation_sides(item, mode, style))
 
 
-def formula_text(row: dict, mode: str = "both") -> str:
+def equation_latex(item: dict, mode: str = "both") -> str:
+    return " = ".join(latex_sides(item, mode))
+
+
+def split_sides(sides: list[str]) -> list[str]:
+    """Sides as line pieces: the first alone, each later one after its ``=``."""
+    return sides[:1] + [f"= {side}" for side in sides[1:]]
+
+
+def formula_parts(row: dict) -> list[dict]:
+    """The parts a formula is shown by, one equation each: its weight groups when they differ
+    in trainability (batch normalisation's statistics) or are many (attention's
+    projections); else none, and the formula is shown whole."""
+    parts = (row.get("formula") or {}).get("parts") or []
+    if len(parts) < 2:
+        return []
+    mixed = len({bool(p["trainable"]) for p in parts}) > 1
+    return parts if mixed or len(parts) > 2 else []
+
+
+def part_label(part: dict) -> str:
+    return part["label"] + ("" if part["trainable"] else " (non-trainable)")
+
+
+def formula_text(row: dict, mode: str = "both", style: Style = UNICODE) -> str:
     if row["formula"] is None:
         return ""
-    return f"{equation(row['formula'], mode)} {mismatch_note(row)}".strip()
+    return f"{equation(row['formula'], mode, style)} {mismatch_note(row)}".strip()
 
 
 def derivations(row: dict) -> list[tuple[str, dict]]:
@@ -141,17 +191,21 @@ def derivations(row: dict) -> list[tuple[str, dict]]:
     return merged
 
 
-def derivations_text(row: dict) -> list[str]:
-    """``height, width: floor((28 - 3) / 1) + 1 = 26``, one line per derivation."""
-    return [f"{axes}: {equation(item, 'substituted')}" for axes, item in derivations(row)]
+def derivations_text(row: dict, style: Style = UNICODE) -> list[str]:
+    """``height, width: ⌊(28 − 3) / 1⌋ + 1 = 26``, one line per derivation."""
+    return [f"{axes}: {equation(item, 'substituted', style)}" for axes, item in derivations(row)]
 
 
-def cell_text(row: dict, key: str, formula_mode: str = "both") -> str:
+def params_text(row: dict) -> str:
+    return group(row["params"]["total"]) + (" (shared)" if row["shared"] else "")
+
+
+def cell_text(row: dict, key: str, formula_mode: str = "both", style: Style = UNICODE) -> str:
     """The plain text of one table cell."""
     if key == "layer":
-        return ("  " * row["depth"]) + layer_text(row)
+        return layer_text(row)
     if key == "name":
-        return ("  " * row["depth"]) + row["label"]
+        return row["label"]
     if key == "class":
         return row["class"]
     if key == "input":
@@ -159,13 +213,13 @@ def cell_text(row: dict, key: str, formula_mode: str = "both") -> str:
     if key == "output":
         return shapes_text(row["output_shapes"])
     if key == "activations":
-        return activations_text(row)
+        return activations_text(row, style)
     if key in ("trainable", "non_trainable"):
         return group(row["params"][key])
     if key == "params":
-        return group(row["params"]["total"]) + (" (shared)" if row["shared"] else "")
+        return params_text(row)
     if key == "formula":
-        return formula_text(row, formula_mode)
+        return formula_text(row, formula_mode, style)
     if key == "macs":
         return count_text(row["macs"]) if row["macs"] is not None else ""
     if key == "connected":
@@ -186,17 +240,31 @@ def visible_rows(record: dict, depth: int | None = None, names: tuple[str, str] 
     return rows
 
 
+def memory_text(record: dict) -> str:
+    """``136.04 KB float32``: the parameters' memory per dtype."""
+    return ", ".join(f"{_bytes(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+
+
 def totals_lines(record: dict) -> list[str]:
     totals = record["totals"]
-    memory = ", ".join(f"{_bytes(n)} {dtype}" for dtype, n in totals["memory_bytes"].items()) or "0 B"
     lines = [
-        f"Total parameters: {group(totals['params'])} ({memory})",
+        f"Total parameters: {group(totals['params'])} ({memory_text(record)})",
         f"Trainable parameters: {group(totals['trainable'])}",
         f"Non-trainable parameters: {group(totals['non_trainable'])}",
     ]
     if totals.get("macs"):
         lines.append(f"Multiply-accumulates per sample: {group(totals['macs'])}")
     return lines
+
+
+def totals_note(record: dict) -> str:
+    """What the totals row says beside the parameter count."""
+    totals = record["totals"]
+    words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable",
+             memory_text(record)]
+    if totals.get("macs"):
+        words.append(f"{group(totals['macs'])} MACs")
+    return " · ".join(words)
 
 
 def _bytes(n: int) -> str:
@@ -224,20 +292,20 @@ def legend_items(rows: list[dict], parts=("formula",)) -> list[tuple[str, str]]:
     return sorted(legend.items(), key=lambda kv: (kv[0].lower(), kv[0]))
 
 
-def shape_walk(record: dict, rows: list[dict] | None = None) -> str:
-    """``Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> ...``"""
+def shape_walk(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> str:
+    """``Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ...``"""
     rows = [r for r in (record["layers"] if rows is None else rows) if r["depth"] == 0]
-    return " -> ".join(f"{'Input' if r['class'] == 'InputLayer' else r['class']} {activations_text(r)}"
-                       for r in rows)
+    return style.arrow.join(f"{'Input' if r['class'] == 'InputLayer' else r['class']} {activations_text(r, style)}"
+                            for r in rows)
 
 
-def explain_lines(record: dict, rows: list[dict] | None = None) -> list[str]:
+def explain_lines(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> list[str]:
     """The derivation in the seed's manner: the shape walk, then one sentence per layer."""
-    lines = [f"Shapes: {shape_walk(record, rows)}"]
+    lines = [f"Shapes: {shape_walk(record, rows, style)}"]
     for row in record["layers"] if rows is None else rows:
         name = f"{row['label']} ({row['class']})"
         if row["formula"] is not None:
-            lines.append(f"{name}: parameters = {formula_text(row, 'both')}")
+            lines.append(f"{name}: parameters = {formula_text(row, 'both', style)}")
         else:
             reason = row.get("no_params_reason") or "it has no weights"
             lines.append(f"{name} has no parameters: {reason}.")
@@ -250,3 +318,30 @@ def mismatch_note(row: dict) -> str:
     if not mismatch:
         return ""
     return f"(Keras counts {group(row['params']['total'])})"
+
+
+FOLD_FROM = 40  # rows: a shorter table is read whole
+_BLOCK_NAME = re.compile(r"^(.*?\d[^_]*)_")
+
+
+def fold_groups(rows: list[dict]) -> tuple[dict[int, dict], set[int]]:
+    """Repeated blocks of a long model that a reader can fold: runs of three or more
+    top-level rows whose names share a numbered prefix (``block_3_expand``,
+    ``block_3_depthwise``, ...). Returns the heading of each run by the id of its first row,
+    and the ids of every row in a run."""
+    if len(rows) < FOLD_FROM:
+        return {}, set()
+    runs: list[list[dict]] = []
+    for row in rows:
+        found = _BLOCK_NAME.match(row["label"]) if row["depth"] == 0 else None
+        key = found.group(1) if found else None
+        if runs and key and runs[-1][0]["_key"] == key:
+            runs[-1].append({"_key": key, "row": row})
+        else:
+            runs.append([{"_key": key, "row": row}])
+    runs = [run for run in runs if run[0]["_key"] and len(run) >= 3]
+    if len(runs) < 2:
+        return {}, set()
+    heads = {id(run[0]["row"]): {"name": run[0]["_key"], "count": len(run),
+                                 "params": sum(item["row"]["params"]["total"] for item in run)} for run in runs}
+    return heads, {id(item["row"]) for run in runs for item in run}

@@ -1,99 +1,252 @@
-"""Text, Markdown and HTML renderings of a summary record (CLI and notebooks)."""
+"""Text, Markdown and HTML renderings of a summary record (CLI, notebooks, text builder)."""
 
 from __future__ import annotations
 
 import html
+import re
 
 from . import format as fmt
+from .expr import symbol_tex
+from .format import UNICODE, Style
+from .text_table import Cell, render_table
+from .typeset import to_html as typeset_html
+
+WIDTH = 100  # the columns a text summary fits in
 
 
-def _rows(record: dict, columns: list[str], formula_mode: str, derivations: bool):
-    """Each row's cells, and the derivation lines to show under its output shape."""
-    for row in record["layers"]:
-        cells = [fmt.cell_text(row, key, formula_mode) for key in columns]
-        extra = fmt.derivations_text(row) if derivations and "output" in columns else []
-        yield cells, extra
+# Text -------------------------------------------------------------------------------------
 
 
-def _notes(record: dict) -> list[str]:
-    notes = fmt.totals_lines(record)
-    notes += [f"{'Warning' if d['kind'] == 'mismatch' else 'Note'}: {d['layer'] or record['model']['name']}: "
-              f"{d['message']}" for d in record["diagnostics"]]
-    return notes
+def _guide(depth: int, style: Style) -> str:
+    return ("│ " if style.unicode else "| ") * depth
 
 
-def _legend(record: dict, columns, explain: bool) -> list[tuple[str, str]]:
-    """The symbols of the formulas shown, in the table or in the steps."""
-    return fmt.legend_items(record["layers"]) if "formula" in columns or explain else []
+def _formula_cell(row: dict, mode: str, style: Style) -> Cell:
+    cell = Cell()
+    if row["formula"] is None:
+        return cell
+    for part in fmt.formula_parts(row):
+        cell.add(fmt.part_label(part) + ":", *fmt.split_sides(fmt.equation_sides(part, mode, style)))
+    if not cell.blocks:
+        cell.add(*fmt.split_sides(fmt.equation_sides(row["formula"], mode, style)))
+    note = fmt.mismatch_note(row)
+    if note:
+        cell.blocks[-1].pieces.append(note)
+    return cell
 
 
-def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
-            derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
-    """A terminal table with formulas, totals and legend."""
+def text_cell(row: dict, key: str, mode: str = "both", derivations: bool = True, style: Style = UNICODE) -> Cell:
+    """One cell of the text table, in pieces that never break."""
+    guide = _guide(row["depth"], style)
+    if key == "layer":
+        return Cell.of(row["label"], f"({row['class']})", indent=guide)
+    if key == "name":
+        return Cell.of(row["label"], indent=guide)
+    if key == "output":
+        cell = Cell.of(*(fmt.shape_text(s) for s in row["output_shapes"]))
+        for axes, item in fmt.derivations(row) if derivations else []:
+            cell.add(f"{axes}:", fmt.equation(item, "substituted", style))
+        return cell
+    if key == "input":
+        return Cell.of(*(fmt.shape_text(s) for s in row["input_shapes"]))
+    if key == "activations":
+        return Cell.of(*(piece for shape in row["output_shapes"] for piece in fmt.size_parts(shape, style)))
+    if key == "formula":
+        return _formula_cell(row, mode, style)
+    if key == "connected":
+        names = row["connected_to"]
+        return Cell.of(*(name + ("," if i < len(names) - 1 else "") for i, name in enumerate(names)))
+    return Cell.of(fmt.cell_text(row, key, mode, style))
+
+
+def _footer(record: dict, columns: list[str]) -> tuple[list[Cell], str]:
+    """The totals row, and what of the totals it has no column for."""
+    totals = record["totals"]
+    numbers = {"params": totals["params"], "trainable": totals["trainable"],
+               "non_trainable": totals["non_trainable"], "macs": totals.get("macs") or None}
+    cells = [Cell.of("Total") if i == 0 else Cell.of(fmt.count_text(numbers[key]) if numbers.get(key) is not None
+                                                     else "") for i, key in enumerate(columns)]
+    note = fmt.totals_note(record)
+    if "formula" in columns[1:]:
+        cells[columns.index("formula")] = Cell.of(*(w + " ·" for w in note.split(" · ")[:-1]), note.split(" · ")[-1])
+        note = ""
+    return cells, note
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "") -> list[str]:
+    """A line of the explanation wrapped so that no formula is cut: the shape walk before
+    its arrows, a formula before its ``=``, prose at any space."""
+    prose, found, formula = text.partition("parameters = ")
+    if text.startswith("Shapes:"):
+        pieces = re.split(r" (?=→|-> )", text)
+    elif found:
+        pieces = prose.split() + [found.strip()] + re.split(r" (?== )", formula)
+    else:
+        pieces = text.split()
+    return Cell([]).add(*pieces, indent=indent, lead=False).lines(width)
+
+
+def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both", derivations: bool = True,
+            legend: bool = True, explain: bool = False, *, style: Style = UNICODE, width: int = WIDTH,
+            title: bool = True, totals: bool = True, rows: list[dict] | None = None) -> str:
+    """A table with formulas, a totals row, notes, legend and (``explain``) the reasoning,
+    in ``width`` columns."""
     columns = list(columns)
-    headers = [fmt.COLUMNS[key].header for key in columns]
+    rows = record["layers"] if rows is None else rows
+    notes = _notes(record, rows)
     body = []
-    for cells, extra in _rows(record, columns, formula_mode, derivations):
+    for row in rows:
+        cells = [text_cell(row, key, formula_mode, derivations, style) for key in columns]
+        if id(row) in notes["marks"] and cells[0].blocks:
+            cells[0].blocks[0].pieces[-1] += " " + "".join(f"[{n}]" for n in notes["marks"][id(row)])
         body.append(cells)
-        at = columns.index("output") if extra else 0
-        body += [["" if i != at else f"  {line}" for i in range(len(columns))] for line in extra]
-    widths = [max(len(r[i]) for r in [headers, *body]) for i in range(len(headers))]
-    numeric = [fmt.COLUMNS[key].numeric for key in columns]
-
-    def line(cells):
-        return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)).rstrip()
-
-    rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
-    title = f"Model: {record['model']['name']} ({record['model']['class']})"
-    lines = [title, rule, line(headers), rule, *(line(r) for r in body), rule, *_notes(record)]
-    if legend and _legend(record, columns, explain):
-        lines += ["", "Legend:"] + [f"  {s}: {m}" for s, m in _legend(record, columns, explain)]
+    footer, rest = _footer(record, columns) if totals else (None, "")
+    header = [fmt.COLUMNS[key].header for key in columns]
+    lines = [f"Model: {record['model']['name']} ({record['model']['class']})"] if title else []
+    keep = columns.index("formula") if "formula" in columns else None
+    lines += render_table(header, body, [fmt.COLUMNS[k].numeric for k in columns], width, footer, keep)
+    if rest:
+        lines += wrap(rest, width)
+    lines += [line for n, text in enumerate(notes["items"], 1) for line in wrap(f"[{n}] {text}", width, "")]
+    if legend and _legend(record, columns, explain, rows):
+        lines += ["", "Legend:"] + [f"  {s}  {m}" for s, m in _legend(record, columns, explain, rows)]
     if explain:
-        lines += ["", *fmt.explain_lines(record)]
+        lines.append("")
+        for line in fmt.explain_lines(record, rows, style):
+            lines += wrap(line, width)
     return "\n".join(lines) + "\n"
+
+
+def _notes(record: dict, rows: list[dict]) -> dict:
+    """Numbered notes for the shown rows' diagnostics and the model's own, and each row's marks."""
+    items, marks = [], {}
+    for row in rows:
+        for diagnostic in row["diagnostics"]:
+            items.append(f"{row['label']}: {diagnostic['message']}")
+            marks.setdefault(id(row), []).append(len(items))
+    items += [f"The model: {d['message']}" for d in record["diagnostics"] if d.get("layer") is None]
+    return {"items": items, "marks": marks}
+
+
+def _legend(record: dict, columns, explain: bool, rows=None) -> list[tuple[str, str]]:
+    """The symbols of the formulas shown, in the table or in the steps."""
+    return fmt.legend_items(record["layers"] if rows is None else rows) if "formula" in columns or explain else []
+
+
+# Markdown ---------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|$~#!])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text that Markdown shows as written: no emphasis, code, links, maths or HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
-                derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
+                derivations: bool = True, legend: bool = True, explain: bool = False, *,
+                style: Style = UNICODE) -> str:
     columns = list(columns)
 
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_").strip() or " "
+    def cell(row: dict, key: str) -> str:
+        found = text_cell(row, key, formula_mode, derivations, style)
+        lines = [markdown_escape(block.indent.replace(" ", "&nbsp;") + " ".join(block.pieces))
+                 if block.indent.strip() else markdown_escape(" ".join(block.pieces)) for block in found.blocks]
+        return "<br>".join(lines) or " "
 
     align = ["---:" if fmt.COLUMNS[k].numeric else "---" for k in columns]
-    lines = [f"**{cell(record['model']['name'])}** ({record['model']['class']})", "",
+    model = record["model"]
+    lines = [f"**{markdown_escape(model['name'])}** ({markdown_escape(model['class'])})", "",
              "| " + " | ".join(fmt.COLUMNS[k].header for k in columns) + " |", "| " + " | ".join(align) + " |"]
-    for cells, extra in _rows(record, columns, formula_mode, derivations):
-        cells = [cell(c) for c in cells]
-        if extra:
-            cells[columns.index("output")] += "".join("<br>" + cell(e) for e in extra)
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [""] + [f"- {cell(n)}" for n in _notes(record)]
+    lines += ["| " + " | ".join(cell(row, key) for key in columns) + " |" for row in record["layers"]]
+    footer = [markdown_escape(_joined(c)) or " " for c in _footer(record, columns)[0]]
+    footer[0] = f"**{footer[0]}**"
+    lines.append("| " + " | ".join(footer) + " |")
+    lines += [""] + [f"- {markdown_escape(text)}" for text in _notes(record, record["layers"])["items"]]
     if legend and _legend(record, columns, explain):
-        lines += ["", "Legend: " + "; ".join(f"`{s}` {m}" for s, m in _legend(record, columns, explain))]
+        lines += ["", "Legend: " + "; ".join(f"*{markdown_escape(s)}* {markdown_escape(m)}"
+                                             for s, m in _legend(record, columns, explain))]
     if explain:
-        lines += ["", *(f"- {cell(line)}" for line in fmt.explain_lines(record))]
+        lines += ["", *(f"- {markdown_escape(line)}" for line in fmt.explain_lines(record, style=style))]
     return "\n".join(lines) + "\n"
+
+
+# HTML (notebooks) ---------------------------------------------------------------------------
+
+# Inline styles: notebook front-ends (JupyterLab right-aligns cells) keep them, and a page
+# without the stylesheet reads the same.
+_CELL = "padding:0.25em 0.7em;vertical-align:top;border:0;border-bottom:1px solid rgba(128,128,128,0.35);"
+_LEFT, _RIGHT = _CELL + "text-align:left;", _CELL + "text-align:right;font-variant-numeric:tabular-nums;"
+_NOWRAP = '<span style="white-space:nowrap">{}</span>'
+_SMALL = "font-size:0.85em;opacity:0.85;"
+
+
+def _sides_html(sides: list[str]) -> str:
+    """LaTeX sides as typeset HTML, breaking only after the first side."""
+    pieces = [typeset_html(side) for side in sides]
+    first, rest = pieces[0], " = ".join(pieces[1:])
+    return _NOWRAP.format(first) + (" " + _NOWRAP.format("= " + rest) if rest else "")
+
+
+def _html_cell(row: dict, key: str, mode: str, derivations: bool) -> str:
+    esc = html.escape
+    if key in ("layer", "name"):
+        indent = f"padding-left:{1.2 * row['depth']:.1f}em;" if row["depth"] else ""
+        type_ = f' <span style="{_SMALL}">({esc(row["class"])})</span>' if key == "layer" else ""
+        return f'<div style="{indent}white-space:nowrap"><code>{esc(row["label"])}</code>{type_}</div>'
+    if key == "formula":
+        if row["formula"] is None:
+            return ""
+        parts = fmt.formula_parts(row)
+        if parts:
+            return "".join(f"<div>{esc(fmt.part_label(p))}: {_sides_html(fmt.latex_sides(p, mode))}</div>"
+                           for p in parts)
+        note = fmt.mismatch_note(row)
+        return _sides_html(fmt.latex_sides(row["formula"], mode)) + (f" <em>{esc(note)}</em>" if note else "")
+    if key == "output":
+        lines = [_NOWRAP.format(esc(fmt.shapes_text(row["output_shapes"])))]
+        for axes, item in fmt.derivations(row) if derivations else []:
+            lines.append(f'<div style="{_SMALL}">{esc(axes)}: {_sides_html(fmt.latex_sides(item, "substituted"))}</div>')
+        return "".join(lines)
+    if key == "activations":
+        return " ".join(_NOWRAP.format(esc(p)) for s in row["output_shapes"] for p in fmt.size_parts(s))
+    return esc(fmt.cell_text(row, key, mode))
 
 
 def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
             derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
-    """A self-contained HTML table (Jupyter's ``_repr_html_``)."""
+    """A self-contained HTML table (Jupyter's ``_repr_html_``): typeset formulas, no MathJax."""
     columns = list(columns)
     esc = html.escape
-    head = "".join(f"<th>{esc(fmt.COLUMNS[k].header)}</th>" for k in columns)
+    numeric = [fmt.COLUMNS[k].numeric for k in columns]
+    head = "".join(f'<th style="{_RIGHT if n else _LEFT}font-weight:600">{esc(fmt.COLUMNS[k].header)}</th>'
+                   for k, n in zip(columns, numeric))
     rows = []
-    for cells, extra in _rows(record, columns, formula_mode, derivations):
-        cells = [esc(c) for c in cells]
-        if extra:
-            cells[columns.index("output")] += "".join(f"<br><small>{esc(e)}</small>" for e in extra)
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    notes = "".join(f"<li>{esc(n)}</li>" for n in _notes(record))
-    parts = [f'<table class="modelsummary"><caption>{esc(record["model"]["name"])}</caption>',
-             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table><ul>{notes}</ul>"]
+    for row in record["layers"]:
+        cells = "".join(f'<td style="{_RIGHT if n else _LEFT}">{_html_cell(row, k, formula_mode, derivations)}</td>'
+                        for k, n in zip(columns, numeric))
+        rows.append(f"<tr>{cells}</tr>")
+    footer, rest = _footer(record, columns)
+    foot = "".join(f'<td style="{_RIGHT if n else _LEFT}font-weight:600">{esc(_joined(c))}</td>'
+                   for c, n in zip(footer, numeric))
+    model = record["model"]
+    parts = ['<div class="modelsummary-notebook" style="text-align:left">',
+             f'<table class="modelsummary" style="border-collapse:collapse;margin:0.5em 0">'
+             f'<caption style="text-align:left;font-weight:600">{esc(model["name"])} ({esc(model["class"])})</caption>'
+             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+             f"<tfoot><tr>{foot}</tr></tfoot></table>"]
+    notes = ([rest] if rest else []) + _notes(record, record["layers"])["items"]
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     if legend and _legend(record, columns, explain):
-        items = "".join(f"<dt><code>{esc(s)}</code></dt><dd>{esc(m)}</dd>" for s, m in _legend(record, columns, explain))
-        parts.append(f"<dl>{items}</dl>")
+        items = " · ".join(f'<span style="white-space:nowrap">{typeset_html(symbol_tex(s))} {esc(m)}</span>'
+                           for s, m in _legend(record, columns, explain))
+        parts.append(f'<p style="{_SMALL}"><strong>Legend:</strong> {items}</p>')
     if explain:
         parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in fmt.explain_lines(record)) + "</ul>")
-    return "".join(parts)
+    return "".join(parts) + "</div>"
+
+
+def _joined(cell: Cell) -> str:
+    return " ".join(piece for block in cell.blocks for piece in block.pieces)

@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 from . import catalog
-from .expr import Expr, Num, Sym, Times, group, total
+from .expr import Expr, Num, Sym, Times, group, tex_name, total
 from .format import legend_items
 
 SCHEMA = 1
@@ -52,7 +52,7 @@ class _Named(Times):
 
     def _render(self, numbers, latex):
         body = super()._render(True, latex)
-        return rf"\mathrm{{{_tex_escape(self.label)}}}\ {body}" if latex else f"{self.label} {body}"
+        return rf"{tex_name(self.label)}\ {body}" if latex else f"{self.label} {body}"
 
 
 def _keras_split(weights: list[dict]) -> tuple[int, int]:
@@ -160,7 +160,7 @@ def _roll_up(rows: list[dict], facts: list[dict]) -> None:
         children = [r for r in rows[index + 1:] if r["parent"] == row["name"] and r["depth"] == row["depth"] + 1
                     and not r["shared"] and r["params"]["total"]]
         terms = [Sym(r["label"], r["params"]["total"], f"parameters of {r['label']}",
-                     tex=rf"\mathrm{{{_tex_escape(r['label'])}}}") for r in children]
+                     tex=tex_name(r["label"])) for r in children]
         if terms:
             expr = total(*terms)
             row["formula"] = {"source": "catalog", **_expr_record(expr), "legend": {}}
@@ -171,10 +171,6 @@ def _roll_up(rows: list[dict], facts: list[dict]) -> None:
         macs = [r["macs"] for r in rows[index + 1:] if r["parent"] == row["name"] and r["depth"] == row["depth"] + 1]
         row["macs"] = sum(m for m in macs if m is not None) if any(m is not None for m in macs) else None
         row["no_params_reason"] = None if terms else "none of its layers has weights"
-
-
-def _tex_escape(text: str) -> str:
-    return "".join("\\" + c if c in "_&%$#{}" else c for c in text)
 
 
 def build_record(facts: list[dict], *, model: dict, keras_totals: dict, memory: dict) -> dict:

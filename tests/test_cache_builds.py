@@ -95,7 +95,7 @@ def test_an_edit_to_a_helper_module_invalidates(project):
     (src / "helpers.py").write_text("WIDTH = 8\n")  # imported by the factory's module only
     status, imported, _ = sphinx_build(src, out)
     assert status == 0 and "tensorflow" in imported
-    assert "8 * (1 * 3 * 3 + 1)" in html(out) or "8 \\cdot" in html(out)
+    assert "=\xa08\xa0·\xa0(1\xa0·\xa03\xa0·\xa03\xa0+\xa01)" in html(out)
     assert json.loads(entries(src)[0].read_text())["record"]["totals"]["params"] == 80
 
 

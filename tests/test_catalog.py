@@ -320,13 +320,13 @@ def first_part(c: Case):
         (Case(lambda: L.BatchNormalization(), [(16,)]), "2 * f", "2 * 16", 32),
         (Case(lambda: L.LayerNormalization(axis=[1, 2]), [(4, 5)]), "2 * A", "2 * 20", 40),
         (Case(lambda: L.Normalization(), [(6,)]), "2 * A + 1", "2 * 6 + 1", 13),
-        (Case(lambda: L.AdditiveAttention(), [(5, 8), (7, 8)], call="list"), "Dq", "8", 8),
+        (Case(lambda: L.AdditiveAttention(), [(5, 8), (7, 8)], call="list"), "D_q", "8", 8),
         (Case(lambda: L.EinsumDense("abc,cd->abd", (4, 32), bias_axes="d"), [(4, 16)]),
          "c * d", "16 * 32", 512),
         (Case(lambda: L.Conv2D(8, 3, lora_rank=2), [(9, 9, 4)]),
          "r * (f * h * w + k)", "2 * (4 * 3 * 3 + 8)", 88),
         (Case(lambda: L.GroupQueryAttention(4, 4, 2), [(5, 8), (7, 8)], call="args"),
-         "Hq * hd * (Dq + 1)", "4 * 4 * (8 + 1)", 144),
+         "H_q * d_h * (D_q + 1)", "4 * 4 * (8 + 1)", 144),
     ],
 )
 def test_first_part_text(c, symbolic, numbers, value):
@@ -347,7 +347,7 @@ def test_multi_head_attention_texts():
         ("value projection", "2 * 4 * (8 + 1)", 72),
         ("output projection", "8 * (2 * 4 + 1)", 72),
     ]
-    assert parts[0].expr.text() == "H * kd * (Dq + 1)"
+    assert parts[0].expr.text() == "H * d_k * (D_q + 1)"
     count = catalog.mac_count("MultiHeadAttention", config, shapes, (None, 5, 8))
     # 3 projections 5*8*8 = 960, scores and sum 2*5*5*(4+4) = 400, output 5*8*8 = 320
     assert count.integer() == 1_680

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,12 +24,15 @@ def test_text_table():
     result = run("examples.mnist:build_cnn")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320" in out
-    assert "u * (i + 1) = 10 * (1600 + 1) = 16,010" in out
-    assert "height, width: floor((28 - 3) / 1) + 1 = 26" in out
-    assert "26 x 26 x 32 = 21,632" in out
-    assert "Total parameters: 34,826" in out
-    assert "k: output filters of this layer" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert re.search(r"k · \(f · h · w \+ 1\)\n.*= 32 · \(1 · 3 · 3 \+ 1\) = 320\n", out)
+    assert re.search(r" 16,010  u · \(i \+ 1\)( = |\n.*= )10 · \(1,600 \+ 1\)", out)
+    assert re.search(r"height, width:(.*\n)?.*⌊\(28 − 3\) / 1⌋ \+ 1 = 26", out)
+    assert re.search(r"26 × 26 × 32(.*\n)?.*= 21,632", out)
+    assert re.search(r"^Total +34,826 ", out, re.M)
+    assert "k  output filters of this layer" in out
+    wide = run("examples.mnist:build_cnn", "--width", "160").stdout  # room enough: nothing wraps
+    assert "k · (f · h · w + 1) = 32 · (1 · 3 · 3 + 1) = 320" in wide and "26 × 26 × 32 = 21,632" in wide
 
 
 def test_json_and_markdown():
@@ -48,13 +52,15 @@ def test_errors_are_one_line_without_traceback():
 
 
 def test_explain_gives_the_seeds_reasoning():
-    out = run("examples.mnist:build_cnn", "--explain", "--columns", "layer, params").stdout
+    out = run("examples.mnist:build_cnn", "--explain", "--columns", "layer, params", "--ascii").stdout
+    walk = " ".join(line for line in out.splitlines() if line.startswith(("Shapes:", "->")))
     assert ("Shapes: Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> "
-            "MaxPooling2D 13 x 13 x 32 = 5,408 -> Conv2D 11 x 11 x 64 = 7,744 -> MaxPooling2D 5 x 5 x 64 = 1,600") in out
+            "MaxPooling2D 13 x 13 x 32 = 5,408 -> Conv2D 11 x 11 x 64 = 7,744 -> MaxPooling2D 5 x 5 x 64 = 1,600") in walk
     assert "conv2d_1 (Conv2D): parameters = k * (f * h * w + 1) = 64 * (32 * 3 * 3 + 1) = 18,496" in out
     assert "dense (Dense): parameters = u * (i + 1) = 10 * (1600 + 1) = 16,010" in out
     assert "max_pooling2d (MaxPooling2D) has no parameters: pooling layers don't learn anything" in out
-    assert "k: output filters of this layer" in out  # the legend, for the symbols in the steps
+    assert "k  output filters of this layer" in out  # the legend, for the symbols in the steps
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
 def test_the_example_in_the_docs_is_what_the_command_prints():

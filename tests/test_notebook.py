@@ -1,5 +1,7 @@
 """explain() in a notebook: model objects and specs, HTML and text."""
 
+import re
+
 import pytest
 
 keras = pytest.importorskip("keras")
@@ -12,9 +14,17 @@ def test_a_model_object_with_its_formulas():
 
     summary = explain(build_cnn())
     html = summary._repr_html_()
-    assert '<table class="modelsummary">' in html
-    assert "k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320" in html
-    assert "Total parameters: 34,826" in str(summary)
+    assert '<table class="modelsummary"' in html
+    # typeset without MathJax: italic symbols, Unicode operators; breaks only after the symbolic side
+    assert ('<span style="white-space:nowrap"><i>k</i> · (<i>f</i> · <i>h</i> · <i>w</i> + 1)</span> '
+            '<span style="white-space:nowrap">= 32 · (1 · 3 · 3 + 1) = 320</span>') in html
+    assert "\\cdot" not in html and "$" not in html
+    # notebook front-ends right-align cells: every cell says its own alignment
+    cells = re.findall(r'<td style="([^"]*)">', html)
+    assert cells and all("text-align:" in style for style in cells)
+    assert re.search(r'<td style="[^"]*text-align:right[^"]*">18,496</td>', html)
+    assert re.search(r'<td style="[^"]*text-align:left[^"]*"><div [^>]*><code>conv2d</code>', html)
+    assert re.search(r"^Total +34,826 ", str(summary), re.M)
     assert summary.record["totals"]["params"] == 34826
 
 

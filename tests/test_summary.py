@@ -32,9 +32,12 @@ def test_seed_numbers_are_the_quiz_answers(seed):
     assert seed["diagnostics"] == []
     conv, conv_1, dense = rows["conv2d"], rows["conv2d_1"], rows["dense"]
     assert conv["formula"]["source"] == "catalog"
-    assert fmt.equation(conv["formula"]) == "k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320"
-    assert fmt.equation(conv_1["formula"]) == "k * (f * h * w + 1) = 64 * (32 * 3 * 3 + 1) = 18,496"
-    assert fmt.equation(dense["formula"], "substituted") == "10 * (1600 + 1) = 16,010"
+    # the seed's own words, in ASCII, and the typeset reading every renderer shows
+    assert fmt.equation(conv["formula"], style=fmt.ASCII) == "k * (f * h * w + 1) = 32 * (1 * 3 * 3 + 1) = 320"
+    assert fmt.equation(conv_1["formula"], style=fmt.ASCII) == "k * (f * h * w + 1) = 64 * (32 * 3 * 3 + 1) = 18,496"
+    assert fmt.equation(dense["formula"], "substituted", fmt.ASCII) == "10 * (1600 + 1) = 16,010"
+    assert fmt.equation(conv["formula"]) == "k · (f · h · w + 1) = 32 · (1 · 3 · 3 + 1) = 320"
+    assert fmt.equation(dense["formula"], "substituted") == "10 · (1,600 + 1) = 16,010"
 
 
 def test_seed_shape_reasoning(seed):
@@ -42,10 +45,12 @@ def test_seed_shape_reasoning(seed):
     assert [(d["axis"], d["substituted"], d["value"]) for d in rows["conv2d"]["shape_derivations"]] == [
         ("height", "floor((28 - 3) / 1) + 1", 26), ("width", "floor((28 - 3) / 1) + 1", 26)]
     # a square input: both axes follow from the same arithmetic, written once
-    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: floor((28 - 3) / 1) + 1 = 26"]
-    assert fmt.derivations_text(rows["max_pooling2d"]) == ["height, width: floor((26 - 2) / 2) + 1 = 13"]
-    assert fmt.derivations_text(rows["flatten"]) == ["features: 5 x 5 x 64 = 1,600"]
-    assert fmt.shape_walk(seed).startswith(
+    assert fmt.derivations_text(rows["conv2d"], fmt.ASCII) == ["height, width: floor((28 - 3) / 1) + 1 = 26"]
+    assert fmt.derivations_text(rows["max_pooling2d"], fmt.ASCII) == ["height, width: floor((26 - 2) / 2) + 1 = 13"]
+    assert fmt.derivations_text(rows["flatten"], fmt.ASCII) == ["features: 5 x 5 x 64 = 1,600"]
+    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ⌊(28 − 3) / 1⌋ + 1 = 26"]
+    assert fmt.derivations_text(rows["flatten"]) == ["features: 5 × 5 × 64 = 1,600"]
+    assert fmt.shape_walk(seed, style=fmt.ASCII).startswith(
         "Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> MaxPooling2D 13 x 13 x 32 = 5,408 "
         "-> Conv2D 11 x 11 x 64 = 7,744 -> MaxPooling2D 5 x 5 x 64 = 1,600")
     assert "don't learn" in rows["max_pooling2d"]["no_params_reason"] or "learns nothing" in rows["max_pooling2d"]["no_params_reason"]
@@ -96,7 +101,8 @@ def test_multi_input_multi_output():
     assert rows["concatenate"]["connected_to"] == ["global_average_pooling2d", "meta"]
     assert rows["concatenate"]["output_shapes"] == [[None, 24]]
     assert rows["label"]["connected_to"] == ["concatenate"] and rows["score"]["connected_to"] == ["concatenate"]
-    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ceil(32 / 2) = 16"]
+    assert fmt.derivations_text(rows["conv2d"], fmt.ASCII) == ["height, width: ceil(32 / 2) = 16"]
+    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ⌈32 / 2⌉ = 16"]
     for name, shapes in keras_shapes(model).items():
         assert rows[name]["output_shapes"] == shapes
     assert record["diagnostics"] == []
@@ -153,7 +159,8 @@ def test_custom_layer_is_explained_from_its_weights():
     record = summarize("modelzoo:custom_layer")
     row = rows_by_label(record)["scale"]
     assert row["formula"]["source"] == "weights"
-    assert fmt.equation(row["formula"], "substituted") == "kernel 3 x 3 x 1 x 32 + bias 32 = 320"
+    assert fmt.equation(row["formula"], "substituted", fmt.ASCII) == "kernel 3 x 3 x 1 x 32 + bias 32 = 320"
+    assert fmt.equation(row["formula"], "substituted") == "kernel 3 × 3 × 1 × 32 + bias 32 = 320"
     assert row["params"]["total"] == 320
 
 

@@ -22,9 +22,9 @@ def query_key_value(input_shapes) -> tuple:
 def feature_syms(input_shapes) -> tuple[Sym, Sym, Sym]:
     query, key, value = query_key_value(input_shapes)
     return (
-        Sym("Dq", query[-1], "query features"),
-        Sym("Dk", key[-1], "key features (the value's when no key is given)"),
-        Sym("Dv", value[-1], "value features"),
+        Sym("D_q", query[-1], "query features"),
+        Sym("D_k", key[-1], "key features (the value's when no key is given)"),
+        Sym("D_v", value[-1], "value features"),
     )
 
 
@@ -64,8 +64,8 @@ def positions(shape_, axes, name: str, meaning: str) -> Sym | None:
 def mha_syms(config: dict, input_shapes):
     query = input_shapes[0]
     h = Sym("H", config["num_heads"], "attention heads")
-    kd = Sym("kd", config["key_dim"], "key size per head (key_dim)")
-    vd = Sym("vd", config.get("value_dim") or config["key_dim"], "value size per head (value_dim)")
+    kd = Sym("d_k", config["key_dim"], "key size per head (key_dim)")
+    vd = Sym("d_v", config.get("value_dim") or config["key_dim"], "value size per head (value_dim)")
     dq, dk, dv = feature_syms(input_shapes)
     given = config.get("output_shape")
     if given:
@@ -98,8 +98,8 @@ def multi_head_attention_macs(config, input_shapes, output):
     h, kd, vd, dq, dk, dv, o = mha_syms(config, input_shapes)
     middle = range(1, len(value) - 1)
     axes = sorted(a % len(value) for a in (config.get("attention_axes") or middle))
-    tq = positions(query, range(1, len(query) - 1), "Tq", "query positions")
-    tk = positions(value, middle, "Tk", "key and value positions")
+    tq = positions(query, range(1, len(query) - 1), "T_q", "query positions")
+    tk = positions(value, middle, "T_k", "key and value positions")
     if list(axes) == list(middle):
         seen = tk
     else:
@@ -115,9 +115,9 @@ def multi_head_attention_macs(config, input_shapes, output):
 
 def gqa_syms(config: dict):
     return (
-        Sym("Hq", config["num_query_heads"], "query heads"),
-        Sym("Hkv", config["num_key_value_heads"], "key and value heads (each serves Hq / Hkv query heads)"),
-        Sym("hd", config["head_dim"], "size per head (head_dim)"),
+        Sym("H_q", config["num_query_heads"], "query heads"),
+        Sym("H_kv", config["num_key_value_heads"], "key and value heads (each serves H_q / H_kv query heads)"),
+        Sym("d_h", config["head_dim"], "size per head (head_dim)"),
     )
 
 
@@ -135,14 +135,14 @@ def query_shape(config, input_shapes):
 
 @macs(*GROUPED)
 def grouped_query_attention_macs(config, input_shapes, output):
-    """As for MultiHeadAttention; each key/value head serves Hq / Hkv query heads."""
+    """As for MultiHeadAttention; each key/value head serves H_q / H_kv query heads."""
     query, key, value = query_key_value(input_shapes)
     hq, hkv, hd = gqa_syms(config)
     dq, dk, dv = feature_syms(input_shapes)
     if query[1] is None or value[1] is None:
         return None
-    tq = Sym("Tq", query[1], "query positions")
-    tk = Sym("Tk", value[1], "key and value positions")
+    tq = Sym("T_q", query[1], "query positions")
+    tk = Sym("T_k", value[1], "key and value positions")
     counts = [Mul(tq, dq, hq, hd), Mul(tk, dk, hkv, hd), Mul(tk, dv, hkv, hd)]
     if config.get("use_gate"):
         counts.append(Mul(tq, dq, hq, hd))
@@ -164,7 +164,7 @@ def attention_params(config, input_shapes):
 def additive_attention_params(config, input_shapes):
     if not config.get("use_scale", True):
         return []
-    return [Part("scale", Sym("Dq", input_shapes[0][-1], "query features"))]
+    return [Part("scale", Sym("D_q", input_shapes[0][-1], "query features"))]
 
 
 @shape("Attention", "AdditiveAttention")
@@ -177,8 +177,8 @@ def attention_shape(config, input_shapes):
 def attention_macs(config, input_shapes, output):
     """Scores (a dot product, or the scaled sum over features) and the weighted sum of values."""
     query, key, value = query_key_value(input_shapes)
-    tq = positions(query, range(1, len(query) - 1), "Tq", "query positions")
-    tk = positions(value, range(1, len(value) - 1), "Tk", "key and value positions")
+    tq = positions(query, range(1, len(query) - 1), "T_q", "query positions")
+    tk = positions(value, range(1, len(value) - 1), "T_k", "key and value positions")
     if tq is None or tk is None:
         return None
     dq, _, dv = feature_syms(input_shapes)

@@ -86,7 +86,7 @@ def prelu_params(config, input_shapes):
     """One slope per input value; an axis in ``shared_axes`` shares its slopes."""
     shared = set(config.get("shared_axes") or [])
     sizes = [
-        Sym(f"n{axis}", n, f"input size on axis {axis}")
+        Sym(f"n_{axis}", n, f"input size on axis {axis}")
         for axis, n in enumerate(input_shapes[0][1:], 1)
         if axis not in shared
     ]

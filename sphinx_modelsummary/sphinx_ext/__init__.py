@@ -13,17 +13,18 @@ from typing import Any
 from sphinx.util import logging
 
 from .. import __version__
-from ..cache import extension_digest
+from ..cache import package_digest
 from ..errors import Problem
 from ..lookup import MODES
 from .directive import ModelSummary
 from .options import SETTINGS, config_defaults
-from .transforms import BuilderAdjustments, RenderSummaries, pending_summary
+from .transforms import RenderSummaries, pending_summary
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 CSS_FILE = "modelsummary.css"
+JS_FILE = "modelsummary.js"
 
 
 def _config_inited(app, config) -> None:
@@ -73,14 +74,14 @@ def setup(app) -> dict[str, Any]:
     app.add_directive("model-summary", ModelSummary)
     app.add_node(pending_summary)
     app.add_post_transform(RenderSummaries)
-    app.add_post_transform(BuilderAdjustments)
     app.connect("env-before-read-docs", _summaries_first)
     app.add_css_file(CSS_FILE)
+    app.add_js_file(JS_FILE, loading_method="defer")
     app.connect("config-inited", _config_inited)
     return {
         "version": __version__,
-        # the doctrees hold summary records: new record-making code means reading pages again
-        "env_version": int(extension_digest()[:8], 16),
+        # the doctrees hold summary records, the pages their rendering: new code, new pages
+        "env_version": int(package_digest()[:8], 16),
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
