@@ -236,8 +236,10 @@ def _cell(row: dict, key: str, options: SummaryOptions, mode: str) -> list[nodes
 def _formula_cell(row: dict, mode_of_formula: str, mode: str) -> list[nodes.Node]:
     if row["formula"] is None:
         return []
-    paras = [_para(nodes.Text(f"{fmt.part_label(part)}: "), *equation(fmt.latex_sides(part, mode_of_formula), mode),
-                   classes=["modelsummary-part"]) for part in fmt.formula_parts(row)]
+    paras = []
+    for part in fmt.formula_parts(row):  # each weight group: its name over its equation
+        paras += [_para(nodes.Text(f"{fmt.part_label(part)}:"), classes=["modelsummary-part-label"]),
+                  _para(*equation(fmt.latex_sides(part, mode_of_formula), mode), classes=["modelsummary-part"])]
     if not paras:
         paras = [_para(*equation(fmt.latex_sides(row["formula"], mode_of_formula), mode))]
     note = fmt.mismatch_note(row)

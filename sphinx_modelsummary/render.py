@@ -151,8 +151,7 @@ def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "
 
     def cell(row: dict, key: str) -> str:
         found = text_cell(row, key, formula_mode, derivations, style)
-        lines = [markdown_escape(block.indent.replace(" ", "&nbsp;") + " ".join(block.pieces))
-                 if block.indent.strip() else markdown_escape(" ".join(block.pieces)) for block in found.blocks]
+        lines = [block.indent.replace(" ", "&nbsp;") + markdown_escape(" ".join(block.pieces)) for block in found.blocks]
         return "<br>".join(lines) or " "
 
     align = ["---:" if fmt.COLUMNS[k].numeric else "---" for k in columns]
@@ -207,7 +206,8 @@ def _html_cell(row: dict, key: str, mode: str, derivations: bool) -> str:
     if key == "output":
         lines = [_NOWRAP.format(esc(fmt.shapes_text(row["output_shapes"])))]
         for axes, item in fmt.derivations(row) if derivations else []:
-            lines.append(f'<div style="{_SMALL}">{esc(axes)}: {_sides_html(fmt.latex_sides(item, "substituted"))}</div>')
+            whole = " = ".join(typeset_html(side) for side in fmt.latex_sides(item, "substituted"))
+            lines.append(f'<div style="{_SMALL}">{esc(axes)}: {_NOWRAP.format(whole)}</div>')
         return "".join(lines)
     if key == "activations":
         return " ".join(_NOWRAP.format(esc(p)) for s in row["output_shapes"] for p in fmt.size_parts(s))

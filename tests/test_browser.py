@@ -1,0 +1,279 @@
+"""What a reader sees: summaries in headless Chromium, in four themes, with and without MathJax.
+
+The seed's summary must show every column with nothing hidden at 1400 px, read as cards
+with no sideways scrolling at 400 px (a phone), never lay a formula on more than two lines
+or a piece of one on more than one, and never show TeX source, whether MathJax loads or
+not (without network it does not). Needs Debian's ``chromium`` and ``chromium-driver``
+(``.ci/run`` installs them) and ``selenium``; MathJax comes from the npm registry.
+"""
+
+import functools
+import http.server
+import json
+import shutil
+import socketserver
+import subprocess
+import threading
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("keras")
+webdriver = pytest.importorskip("selenium.webdriver")
+if not (shutil.which("chromium") and shutil.which("chromedriver")):
+    pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
+
+from sphinx.testing.util import SphinxTestApp  # noqa: E402
+
+THEMES = ("alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
+WIDTHS = (1400, 400)
+MATHJAX_CACHE = Path.home() / ".cache" / "sphinx-modelsummary-tests" / "mathjax4"
+
+PAGES = {
+    "index.rst": """\
+The seed
+========
+
+A page with maths of its own, :math:`\\alpha + \\beta`, so that MathJax loads here.
+
+.. model-summary:: examples.mnist:build_cnn
+   :caption: The seed's network
+   :name: seed
+
+.. toctree::
+
+   wide
+   plain
+""",
+    "plain.rst": "A page without a summary\n========================\n\nHow wide the theme itself makes a page.\n",
+    "wide.rst": """\
+Every column
+============
+
+.. model-summary:: examples.mnist:build_cnn
+   :columns: layer, class, input, output, activations, params, trainable, non-trainable, formula, macs, connected
+""",
+}
+
+# Measures each summary table: how far it reaches past its box, how many lines its formulas
+# take (text rects grouped by their vertical middle), TeX source shown as text.
+LINES = """
+const lines = el => {
+  const range = document.createRange(); range.selectNodeContents(el);
+  const mids = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0)
+    .map(r => (r.top + r.bottom) / 2).sort((a, b) => a - b);
+  const height = parseFloat(getComputedStyle(el).fontSize) * 0.7;
+  let count = 0, last = -1e9;
+  for (const mid of mids) { if (mid - last > height) { count++; last = mid; } }
+  return count;
+};
+"""
+MEASURE = LINES + """
+const W = document.documentElement.clientWidth;
+const tables = [...document.querySelectorAll('table.modelsummary')].map(t => {
+  let box = t.parentElement;
+  while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+  const shown = box && box !== document.body ? box.getBoundingClientRect().right : W;
+  const formulas = [...t.querySelectorAll('tr:not(.modelsummary-total) td.modelsummary-formula p, p.modelsummary-derivation')]
+    .filter(p => p.textContent.includes('=')).map(p => [p.textContent, lines(p)]);
+  const pieces = [...t.querySelectorAll('.modelsummary-math')].map(m => [m.textContent, lines(m)]);
+  const cells = [...t.querySelectorAll('tbody td')].map(td => getComputedStyle(td).display);
+  return {hidden: Math.max(0, Math.round(t.getBoundingClientRect().right - Math.min(shown, W))),
+          formulas, pieces, cards: cells.every(d => d === 'grid' || d === 'block' || d === 'none'),
+          scrolls: box && box !== document.body ? box.scrollWidth > box.clientWidth + 1 : false,
+          hint: !!t.closest('.modelsummary-block').querySelector('.modelsummary-hint'),
+          shadows: box && box !== document.body ? getComputedStyle(box).backgroundImage.includes('gradient') : false};
+});
+const tex = (document.body.innerText.match(/\\\\(cdot|left|right|times|lfloor|mathrm|texttt|binoppenalty)\\b/g) || []).length;
+const sticking = [...document.querySelectorAll('.modelsummary-block')].map(b =>
+  Math.max(b.getBoundingClientRect().right - W, b.scrollWidth - b.clientWidth));
+return {over: Math.max(0, document.documentElement.scrollWidth - W), sticking: Math.max(0, ...sticking), tex, tables,
+        mathjax: !!window.MathJax && !!document.querySelector('mjx-container')};
+"""
+
+
+def _mathjax() -> Path | None:
+    """A local MathJax 4 (the npm package and its font), installed once."""
+    if not (MATHJAX_CACHE / "node_modules" / "mathjax" / "tex-chtml.js").is_file():
+        if not shutil.which("npm"):
+            return None
+        MATHJAX_CACHE.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "install", "--prefix", str(MATHJAX_CACHE), "--no-audit", "--no-fund",
+                               "mathjax@4", "@mathjax/mathjax-newcm-font@4"], capture_output=True, timeout=600)
+        if done.returncode != 0:
+            return None
+    return MATHJAX_CACHE / "node_modules"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    handler = functools.partial(_Quiet, directory=str(root))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def build_site(root: Path, theme: str, mathjax: Path | None) -> Path:
+    """The two pages, built with ``theme``; MathJax from a local copy, or from nowhere (offline)."""
+    out = root / f"{theme}-{'mathjax' if mathjax else 'offline'}"
+    if out.exists():
+        return out
+    src = root / f"src-{out.name}"
+    src.mkdir()
+    for name, text in PAGES.items():
+        (src / name).write_text(text)
+    repo = Path(__file__).resolve().parents[1]
+    conf = [f"import sys; sys.path.insert(0, {str(repo)!r})", "extensions = ['sphinx_modelsummary']",
+            f"html_theme = {theme!r}", "modelsummary_cache_dir = ''"]
+    if mathjax:
+        conf += ["mathjax_path = 'mathjax/tex-chtml.js'",
+                 "mathjax4_config = {'loader': {'paths': {'fonts': '/_fonts'}}}"]
+    else:
+        conf.append("mathjax_path = 'http://127.0.0.1:9/offline/mathjax.js'")  # nothing answers there
+    (src / "conf.py").write_text("\n".join(conf) + "\n")
+    app = SphinxTestApp("html", srcdir=src, builddir=root / f"build-{out.name}", status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
+    shutil.copytree(app.outdir, out)
+    if mathjax:
+        (out / "_static" / "mathjax").symlink_to(mathjax / "mathjax")
+        if not (root / "_fonts").exists():
+            (root / "_fonts").symlink_to(mathjax / "@mathjax")
+    return out
+
+
+def load(driver, url: str, width: int) -> None:
+    """Open ``url`` at ``width`` (a phone below 700 px) and wait for MathJax, if it loads."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 700})
+    driver.get(url)
+    driver.execute_async_script("""const done = arguments[arguments.length - 1];
+        const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
+        (ready ? ready.then(() => setTimeout(done, 300)) : setTimeout(done, 300));""")
+
+
+def measure(driver, url: str, width: int) -> dict:
+    load(driver, url, width)
+    return driver.execute_script(MEASURE)
+
+
+@pytest.mark.parametrize("with_mathjax", [False, True], ids=["offline", "mathjax"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_seed_summary_reads_whole(theme, with_mathjax, server, browser):
+    pytest.importorskip(theme)
+    root, base = server
+    mathjax = _mathjax() if with_mathjax else None
+    if with_mathjax and mathjax is None:
+        pytest.skip("MathJax 4 could not be installed from the npm registry")
+    site = build_site(root, theme, mathjax)
+    for width in WIDTHS:
+        seen = measure(browser, f"{base}/{site.name}/index.html", width)
+        plain = measure(browser, f"{base}/{site.name}/plain.html", width)
+        where = f"{theme}, {'MathJax' if with_mathjax else 'offline'}, {width} px"
+        (table,) = seen["tables"]
+        # the summary makes the page no wider than the theme makes it (pydata's header is 500 px at 400)
+        assert seen["sticking"] == 0 and seen["over"] <= plain["over"], (where, seen["over"], plain["over"])
+        assert seen["tex"] == 0, f"{where}: TeX source shown as text"
+        assert table["hidden"] == 0, f"{where}: {table['hidden']} px of the table hidden"
+        assert len(table["formulas"]) == 3 + 5 and len(table["pieces"]) == 3 * 2 + 5  # formulas, derivations
+        assert all(n <= 2 for _, n in table["formulas"]), (where, table["formulas"])
+        assert all(n == 1 for _, n in table["pieces"]), (where, table["pieces"])
+        assert table["cards"] == (width < 700), f"{where}: rows should be cards only on a phone"
+        if with_mathjax and width == WIDTHS[0]:
+            assert seen["mathjax"], f"{where}: MathJax did not typeset the page's own maths"
+
+
+def test_a_wide_table_shows_that_it_scrolls(server, browser):
+    root, base = server
+    site = build_site(root, "alabaster", None)
+    seen = measure(browser, f"{base}/{site.name}/wide.html", 1400)
+    (table,) = seen["tables"]
+    assert seen["over"] == 0 and seen["sticking"] == 0
+    assert table["scrolls"] and table["hint"] and table["shadows"]  # a scrollbar, a hint, edge shadows
+    phone = measure(browser, f"{base}/{site.name}/wide.html", 400)["tables"][0]
+    assert phone["cards"] and not phone["scrolls"] and phone["hidden"] == 0
+
+
+def test_long_models_fold_their_repeated_blocks(server, browser, tmp_path):
+    root, base = server
+    src = tmp_path / "long"
+    src.mkdir()
+    (src / "conf.py").write_text("extensions = ['sphinx_modelsummary']\nhtml_theme = 'furo'\nmodelsummary_cache_dir = ''\n")
+    (src / "index.rst").write_text("Long\n====\n\n.. model-summary:: keras.applications:MobileNetV2"
+                                   "(weights=None, alpha=0.35, input_shape=(96, 96, 3))\n")
+    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    shutil.copytree(app.outdir, root / "long")
+    measure(browser, f"{base}/long/index.html", 1400)
+    state = """return [...document.querySelectorAll('tr.modelsummary-group')].map(g => {
+        const rows = []; let r = g.nextElementSibling;
+        while (r && r.classList.contains('modelsummary-member')) { rows.push(r); r = r.nextElementSibling;
+          if (r && r.classList.contains('modelsummary-group')) break; }
+        return [g.textContent, rows.length, rows.filter(x => getComputedStyle(x).display === 'none').length]; });"""
+    groups = browser.execute_script(state)
+    assert len(groups) >= 10  # block_1 ... block_16
+    block = next(g for g in groups if "block_3:" in g[0])
+    assert block[1] >= 8 and block[2] == block[1]  # a long table starts folded
+    browser.execute_script("""[...document.querySelectorAll('tr.modelsummary-group')]
+        .find(g => g.textContent.includes('block_3:')).querySelector('button').click();""")
+    opened = next(g for g in browser.execute_script(state) if "block_3:" in g[0])
+    assert opened[2] == 0  # the reader opened it
+    totals = json.loads(browser.execute_script(
+        "return JSON.stringify([...document.querySelectorAll('tr.modelsummary-total td')].map(td => td.textContent))"))
+    assert totals[0] == "Total"
+
+
+# What JupyterLab and the classic notebook do to an output table: their CSS right-aligns cells.
+NOTEBOOK_CSS = """
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon tr {
+  text-align: right; vertical-align: middle; padding: 0.5em; white-space: normal; border: none; }
+.rendered_html td, .rendered_html th { text-align: right; vertical-align: middle; }
+"""
+
+
+@pytest.mark.parametrize("wrapper", ["jp-OutputArea-output jp-RenderedHTMLCommon", "output_html rendered_html"])
+def test_notebook_output_reads_under_notebook_css(wrapper, server, browser):
+    from examples.mnist import build_cnn
+    from sphinx_modelsummary import explain
+
+    root, base = server
+    page = root / f"notebook-{wrapper.split()[0]}.html"
+    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{NOTEBOOK_CSS}</style></head>"
+                    f"<body style='width:900px'><div class='{wrapper}'>{explain(build_cnn())._repr_html_()}</div></body></html>")
+    load(browser, f"{base}/{page.name}", 1400)
+    cells = browser.execute_script("""return [...document.querySelectorAll('tbody tr')].map(tr =>
+        [...tr.querySelectorAll('td')].map(td => [td.textContent.trim(), getComputedStyle(td).textAlign]));""")
+    conv = next(row for row in cells if row[0][0].startswith("conv2d"))
+    assert [align for _, align in conv] == ["left", "left", "left", "right", "left"]  # names, shapes, formula left
+    assert conv[3][0] == "320"
+    pieces = browser.execute_script(LINES + """return [...document.querySelectorAll('td span')].filter(s =>
+        s.style.whiteSpace === "nowrap").map(s => [s.textContent, lines(s)]);""")
+    assert pieces and all(n == 1 for _, n in pieces), [p for p in pieces if p[1] != 1]  # no piece broken
