@@ -33,6 +33,11 @@ modelsummary_cache_dir = ""
 """
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp, "src"), Path(tmp, "out")
@@ -41,8 +46,7 @@ def main() -> int:
         (src / "index.rst").write_text(PAGE)
         if build_main(["-q", "-b", "html", str(src), str(out)]):
             return 1
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        handler.log_message = lambda *args: None
+        handler = functools.partial(_Quiet, directory=str(out))
         with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
             threading.Thread(target=httpd.serve_forever, daemon=True).start()
             options = webdriver.ChromeOptions()

@@ -4,7 +4,7 @@ Only docutils is imported here (no Sphinx, no Keras), so any docutils-based tool
 it. ``mode`` says how formulas are written:
 
 * ``"html"`` (and any format without maths of its own): typeset with plain inline nodes,
-  italic symbols, subscripts, names in code type, Unicode operators, so they read with
+  italic symbols, subscripts, upright names, Unicode operators, so they read with
   or without MathJax, in EPUB too; each unbreakable piece is an ``inline`` of class
   ``modelsummary-math`` (no-break spaces inside);
 * ``"latex"``: ``nodes.math`` that may break only at ``=``;
@@ -86,8 +86,8 @@ def typeset(latex: str) -> nodes.inline:
             unit += nodes.emphasis(text, text)
         elif kind == "sub":
             unit += nodes.subscript(text, "", nodes.emphasis(text, text) if text.isalpha() else nodes.Text(text))
-        elif kind == "name":
-            unit += nodes.literal(text, text)
+        elif kind == "name":  # upright, in the formula's own font (a line of one height)
+            unit += nodes.inline(text, text, classes=["modelsummary-name"])
         else:
             unit += nodes.Text(text)
     return unit

@@ -293,7 +293,8 @@ def test_nested_depth(basic):
     assert "modelsummary-depth-1" in rows[3]["classes"]
     assert "modelsummary-parent" in rows[1]["classes"]  # the nested model's row heads its layers
     assert math_texts(column(block, "Formula")[1]) == ["inner_dense", "= 36"]
-    assert column(block, "Formula")[1].next_node(nodes.literal).astext() == "inner_dense"  # a name, in code type
+    name = column(block, "Formula")[1].next_node(nodes.inline).next_node(nodes.inline)
+    assert name.astext() == "inner_dense" and "modelsummary-name" in name["classes"]  # a name, upright
     assert totals_row(block)[:4] == ["Total", "", "", "46"]
     (tex,) = basic["latex"].outdir.glob("*.tex")
     assert "\u00a0" * 3 + r"\sphinxcode{\sphinxupquote{inner\_dense}}" in tex.read_text()  # indented in LaTeX
