@@ -49,6 +49,11 @@ def math_node(latex: str, text: str) -> nodes.math:
     return node
 
 
+def row_anchor(name: str, label: str) -> str:
+    """The id of a row of the summary named ``name``: ``quiz-cnn-conv2d-1``."""
+    return nodes.make_id(f"{name}-{label}")
+
+
 def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
     """The rows to show: down to ``options.depth``, within ``options.layers``.
 
@@ -114,6 +119,10 @@ def _table(rows: list[dict], options: SummaryOptions, notes: dict) -> nodes.tabl
             if not entries[0].children:
                 entries[0] += nodes.paragraph()
             entries[0][0] += nodes.superscript("", ",".join(marks), classes=["modelsummary-mark"])
+        if options.name:  # a link target for each row (HTML and LaTeX), for the ms roles
+            if not entries[0].children:
+                entries[0] += nodes.paragraph()
+            entries[0][0].insert(0, nodes.target("", "", ids=[row_anchor(options.name, row["label"])]))
         body += _row(entries, classes)
     group += body
     return table

@@ -18,6 +18,7 @@ from ..errors import Problem
 from ..lookup import MODES
 from .directive import ModelSummary
 from .options import SETTINGS, config_defaults
+from .quiz import register as register_teaching
 from .transforms import BuilderAdjustments, RenderSummaries, pending_summary
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def setup(app) -> dict[str, Any]:
         if setting.config is not None:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)
     app.add_directive("model-summary", ModelSummary)
+    register_teaching(app)  # model-quiz and the ms roles
     app.add_node(pending_summary)
     app.add_post_transform(RenderSummaries)
     app.add_post_transform(BuilderAdjustments)
