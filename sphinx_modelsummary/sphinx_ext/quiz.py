@@ -215,7 +215,8 @@ class MakeQuizzes(SphinxPostTransform):
                 code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
                                         lambda subtype, message, node=pending: warn(node, subtype, f"model-quiz: {message}"))
             except (QuizError, ValueError) as error:
-                warn(pending, *_problem(error))
+                subtype, message = _problem(error)
+                warn(pending, subtype, f"model-quiz: {message}")
                 box.parent.remove(box)
                 continue
             except LookupError:

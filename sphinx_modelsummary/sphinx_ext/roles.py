@@ -126,8 +126,8 @@ class ModelSummaryDomain(Domain):
         rows = {r["label"]: r for r in record["layers"]}
         row = rows.get(layer) or next((r for r in record["layers"] if r["name"] == layer), None)
         if row is None:
-            hint = f"the layers are {', '.join(rows)}" if layer else f"name one: {name}/{next(iter(rows), '')}"
-            warn(node, Problem.UNKNOWN_LAYER, f"{what}: {name} has no layer {layer!r}; {hint}")
+            problem = f"{name} has no layer {layer!r}; the layers are" if layer else f"name a layer of {name}, one of"
+            warn(node, Problem.UNKNOWN_LAYER, f"{what}: {problem} {', '.join(rows)}")
             return contnode
         content = _quantity(typ, row)
         if isinstance(content, str):

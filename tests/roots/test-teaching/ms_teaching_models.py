@@ -24,3 +24,8 @@ def build_mlp():
     return keras.Sequential(
         [keras.Input(shape=(784,)), layers.Dense(64, name="hidden"), layers.Dense(10, name="out")], name="mlp"
     )
+
+
+def build_free():
+    """A sequence of any length: the activations per sample are not known."""
+    return keras.Sequential([keras.Input(shape=(None, 8)), layers.Dense(4, name="per_step")], name="free")
