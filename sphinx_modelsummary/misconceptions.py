@@ -203,35 +203,29 @@ def _wrong_shape(row: dict, change: Callable[[Expr], Expr | None]):
     return (shape, changed) if changed else (None, [])
 
 
-def _shape_claim(row: dict, ask: str, change) -> tuple | None:
+def _shape_wrong(row: dict, ask: str, change, mistake: str, why: str) -> Wrong | None:
+    """The output shape (or its size) with ``change`` made to its arithmetic, and why it is wrong."""
     shape, changed = _wrong_shape(row, change)
     if shape is None:
         return None
     if ask == "output":
-        return shape, fmt.shape_text(shape), changed
-    claim = math.prod(shape[1:])
-    return claim, f"{group(claim)} ({_size(shape)})", changed
+        claim, text = shape, fmt.shape_text(shape)
+    else:
+        claim = math.prod(shape[1:])
+        text = f"{group(claim)} ({_size(shape)})"
+    equations = [piece for item in changed for piece in (Equation(item, "substituted"), ", ")][:-1]
+    return Wrong(claim, (f"{text} {mistake}: ", *equations, why))
 
 
 def plus_one_forgotten(context: Context, row: dict, ask: str) -> Wrong | None:
-    found = _shape_claim(row, ask, _without_plus_one)
-    if found is None:
-        return None
-    claim, text, changed = found
-    equations = [piece for item in changed for piece in (Equation(item, "substituted"), ", ")][:-1]
-    return Wrong(claim, (f"{text} leaves out the + 1 of the output size: ", *equations,
-                         " counts the steps of the window, not the places it stops at, which are one more.",))
+    return _shape_wrong(row, ask, _without_plus_one, "leaves out the + 1 of the output size",
+                        " counts the steps of the window, not the places it stops at, which are one more.")
 
 
 def floor_forgotten(context: Context, row: dict, ask: str) -> Wrong | None:
-    found = _shape_claim(row, ask, _rounded_up)
-    if found is None:
-        return None
-    claim, text, changed = found
-    equations = [piece for item in changed for piece in (Equation(item, "substituted"), ", ")][:-1]
-    return Wrong(claim, (f"{text} rounds the division up: ", *equations,
-                         "; but a window that would run past the edge of the input is not used, "
-                         "so the division is rounded down.",))
+    return _shape_wrong(row, ask, _rounded_up, "rounds the division up",
+                        "; but a window that would run past the edge of the input is not used, "
+                        "so the division is rounded down.")
 
 
 def params_as_activations(context: Context, row: dict, ask: str) -> Wrong | None:
