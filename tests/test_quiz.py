@@ -30,9 +30,18 @@ MODELS = ["examples.mnist:build_cnn", "ms_teaching_models:build_strided", "ms_te
 
 @pytest.fixture(scope="module", autouse=True)
 def teaching_models():
+    """The test root's models importable; afterwards the modules imported here are
+    forgotten, so that other tests see the ``examples`` package as they left it."""
+    before = set(sys.modules)
     sys.path.insert(0, str(TEACHING))
     yield
     sys.path.remove(str(TEACHING))
+    for name in set(sys.modules) - before:
+        if name.split(".")[0] in ("examples", "ms_teaching_models"):
+            package, _, child = name.rpartition(".")
+            if package in sys.modules:
+                vars(sys.modules[package]).pop(child, None)
+            del sys.modules[name]
 
 
 @pytest.fixture(scope="module")
