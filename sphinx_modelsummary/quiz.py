@@ -73,6 +73,20 @@ def parse_misconceptions(text) -> tuple[str, ...]:
     return keys
 
 
+@dataclass(eq=False)
+class _Candidate:
+    """A statement that could be made: its layer and quantity, the true value, the wrong ones."""
+
+    row: dict
+    asks: str
+    truth: object
+    wrongs: dict[str, Wrong]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.row["label"], self.asks
+
+
 def make_quiz(record: dict, asks=("params",), layers=None, statements: int | None = None, seed: int = 0,
               misconceptions=None, about: str = "the model") -> Quiz:
     """The quiz: ``layers`` (labels) picks the layers, else the ones a statement can be
@@ -82,15 +96,44 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
     model cannot give the quiz asked for.
     """
     context = Context(record)
-    allowed = [MISCONCEPTIONS[key] for key in (misconceptions or MISCONCEPTIONS)]
-    rows = top_rows(record)
+    candidates = _candidates(context, asks, layers, [MISCONCEPTIONS[k] for k in (misconceptions or MISCONCEPTIONS)])
+    count = statements or (len(candidates) if layers else min(DEFAULT_STATEMENTS, len(candidates)))
+    if not candidates or count > len(candidates):
+        raise QuizError(f"only {len(candidates)} statement(s) about {_asks_text(asks)} can be made on these "
+                        f"layers, and {count} were asked for")
+    pick = _Picker(seed)
+    order = {id(row): i for i, row in enumerate(record["layers"])}
+    chosen = pick.order("statements", candidates, lambda c: c.key)[:count]
+    chosen.sort(key=lambda c: (order[id(c.row)], list(ASKS).index(c.asks)))
+    falsifiable = [c for c in chosen if c.wrongs]
+    least, most = (1, min(len(falsifiable), count - 1)) if count > 1 else (0, min(len(falsifiable), 1))
+    if most < least:
+        raise QuizError(f"no statement about {_asks_text(asks)} on these layers can be made false with "
+                        "the misconceptions allowed; ask about other layers or quantities")
+    false_count = least + pick.index("how many are false", most - least + 1)
+    false = pick.order("which are false", falsifiable, lambda c: c.key)[:false_count]
+    made = []
+    for number, candidate in enumerate(chosen, 1):
+        mistake = None
+        if candidate in false:
+            mistake = pick.order("misconception of {} {}".format(*candidate.key), sorted(candidate.wrongs), str)[0]
+        claim = candidate.wrongs[mistake].claim if mistake else candidate.truth
+        made.append(Statement(number, candidate.row, candidate.asks, claim, mistake is None, candidate.truth,
+                              _sentence(context, candidate.row, candidate.asks, claim), mistake,
+                              candidate.wrongs.get(mistake)))
+    question = f"Based on {about}, what are the correct statements regarding each layer’s {_asks_text(asks)}?"
+    return Quiz(question, made, fmt.shape_walk(record))
+
+
+def _candidates(context: Context, asks, layers, allowed: list) -> list[_Candidate]:
+    rows = context.rows
     if layers:
         by_label = {r["label"]: r for r in rows}
         missing = [name for name in layers if name not in by_label]
         if missing:
             raise ValueError(f"no layer named {missing[0]!r} to ask about; the layers are {', '.join(by_label)}")
         rows = [by_label[name] for name in layers]
-    candidates = []
+    found = []
     for row in rows:
         for ask in asks:
             truth = _truth(row, ask)
@@ -101,33 +144,11 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
                 wrong = misconception.wrong(context, row, ask) if ask in misconception.asks else None
                 if wrong is not None and wrong.claim != truth:  # never a "wrong" number that is right
                     wrongs[misconception.key] = wrong
-            candidates.append((row, ask, truth, wrongs))
-    if not layers:  # layers with a formula or a window to reason about, and a wrong number to offer
-        candidates = [c for c in candidates if c[3] and (c[0]["formula"] is not None or c[0]["class"] in WINDOWED)]
-    count = statements or (len(candidates) if layers else min(DEFAULT_STATEMENTS, len(candidates)))
-    if not candidates or count > len(candidates):
-        raise QuizError(f"only {len(candidates)} statement(s) about {_asks_text(asks)} can be made on these "
-                        f"layers, and {count} were asked for")
-    pick = _Picker(seed)
-    order = {id(row): i for i, row in enumerate(record["layers"])}
-    chosen = pick.order("statements", candidates, lambda c: (c[0]["label"], c[1]))[:count]
-    chosen.sort(key=lambda c: (order[id(c[0])], list(ASKS).index(c[1])))
-    falsifiable = [c for c in chosen if c[3]]
-    least, most = (1, min(len(falsifiable), count - 1)) if count > 1 else (0, min(len(falsifiable), 1))
-    if most < least:
-        raise QuizError(f"no statement about {_asks_text(asks)} on these layers can be made false with "
-                        "the misconceptions allowed; ask about other layers or quantities")
-    false_count = least + pick.index("how many are false", most - least + 1)
-    false = {id(c) for c in pick.order("which are false", falsifiable, lambda c: (c[0]["label"], c[1]))[:false_count]}
-    made = []
-    for number, candidate in enumerate(chosen, 1):
-        row, ask, truth, wrongs = candidate
-        key = pick.order(f"misconception of {row['label']} {ask}", sorted(wrongs), str)[0] if id(candidate) in false else None
-        claim = wrongs[key].claim if key else truth
-        made.append(Statement(number, row, ask, claim, key is None, truth, _sentence(context, row, ask, claim),
-                              key, wrongs.get(key)))
-    question = f"Based on {about}, what are the correct statements regarding each layer’s {_asks_text(asks)}?"
-    return Quiz(question, made, fmt.shape_walk(record))
+            found.append(_Candidate(row, ask, truth, wrongs))
+    if layers:
+        return found
+    # left to the seed: layers with a formula or a window to reason about, and a wrong number to offer
+    return [c for c in found if c.wrongs and (c.row["formula"] is not None or c.row["class"] in WINDOWED)]
 
 
 def _truth(row: dict, ask: str):

@@ -239,6 +239,9 @@ def test_quiz_problems_render_nothing_and_the_page_goes_on(teaching):
     for line in both:
         (found,) = warnings_at(warnings(teaching["html"]), page, line)
         assert "one of the two" in found and found.endswith("[modelsummary.option]")
+    # a quiz on a named summary is made when the page is written: its problems are located too
+    (found,) = warnings_at(warnings(teaching["html"]), page, line_of(page, ".. model-quiz::", 10))
+    assert "only 5 statement(s)" in found and found.endswith("[modelsummary.quiz]")
 
 
 # Builds users can trust ------------------------------------------------------------------

@@ -208,18 +208,16 @@ class MakeQuizzes(SphinxPostTransform):
         domain = self.env.domains[ModelSummaryDomain.name]
         for pending in list(self.document.findall(pending_quiz)):
             box = pending.parent
-            found = domain.record(pending["summary"], pending, "model-quiz")
+            found = domain.record(pending["summary"], pending, "model-quiz")  # warns when there is none
+            made = None
             try:
-                if found is None:
-                    raise LookupError
-                code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
-                                        lambda subtype, message, node=pending: warn(node, subtype, f"model-quiz: {message}"))
+                if found is not None:
+                    code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
+                                            lambda subtype, message: warn(pending, subtype, f"model-quiz: {message}"))
             except (QuizError, ValueError) as error:
                 subtype, message = _problem(error)
                 warn(pending, subtype, f"model-quiz: {message}")
-                box.parent.remove(box)
-                continue
-            except LookupError:
+            if made is None:  # the quiz renders nothing, as the directive does on a problem
                 box.parent.remove(box)
                 continue
             pending.replace_self(made)
