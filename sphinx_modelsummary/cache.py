@@ -67,7 +67,7 @@ def extension_digest() -> str:
 
 
 # Modules that only show a record: editing them needs no new record.
-RENDERING = {"cache.py", "cli.py", "docutils_render.py", "lookup.py", "render.py", "__main__.py"}
+RENDERING = {"cache.py", "cli.py", "docutils_render.py", "lookup.py", "render.py", "__main__.py", "quiz_cli.py"}
 
 
 @functools.lru_cache(maxsize=None)
