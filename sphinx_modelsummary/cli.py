@@ -12,6 +12,11 @@ from .format import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, par
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["quiz"]:  # sphinx-modelsummary quiz SPEC ...
+        from .quiz_cli import main as quiz_main
+
+        return quiz_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="sphinx-modelsummary",
         description="Explain a Keras model's shapes and parameters, formula by formula.",

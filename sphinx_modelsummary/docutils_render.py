@@ -69,7 +69,37 @@ def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
     return chosen
 
 
+def row_anchor(name: str, label: str) -> str:
+    """The id of a row of the summary named ``name``: ``quiz-cnn-conv2d-1``."""
+    return nodes.make_id(f"{name}-{label}")
+
+
 # Formulas ---------------------------------------------------------------------------------
+
+#: The attribute of a :func:`math_node` holding its plain reading.
+TEXT_ATTRIBUTE = "modelsummary_text"
+
+
+def math_node(latex: str, text: str) -> nodes.math:
+    """A formula in running text (a role, a quiz's answer) before the builder is known:
+    standard inline maths with its plain reading; :func:`typeset_maths` gives it the
+    builder's form when the page is written."""
+    node = nodes.math(latex, latex)
+    node[TEXT_ATTRIBUTE] = text
+    return node
+
+
+def typeset_maths(document: nodes.document, mode: str) -> None:
+    """Each :func:`math_node` in the form ``mode`` writes (see :func:`render`): typeset
+    text that may break before each ``=``, LaTeX maths, or its plain reading."""
+    for node in list(document.findall(nodes.math)):
+        if TEXT_ATTRIBUTE not in node:
+            continue
+        latex = node.astext()
+        if mode == "text":
+            node.replace_self(nodes.Text(node[TEXT_ATTRIBUTE]))
+        else:
+            node.replace_self(equation(latex.split(" = "), mode, every=True))
 
 
 def typeset(latex: str) -> nodes.inline:
@@ -173,6 +203,8 @@ def _table(record: dict, rows: list[dict], options: SummaryOptions, notes: dict,
         if marks:
             classes.append("modelsummary-mismatch")
             entries[0][0] += nodes.superscript("", ",".join(marks), classes=["modelsummary-mark"])
+        if options.name:  # a link target for each row (HTML and LaTeX), for the ms roles
+            entries[0][0].insert(0, nodes.target("", "", ids=[row_anchor(options.name, row["label"])]))
         body += _row(entries, classes)
     if options.totals:
         body += _totals_row(record, columns)

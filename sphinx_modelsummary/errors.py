@@ -23,6 +23,10 @@ class Problem(str, enum.Enum):
     STALE = "stale"  # cache-only mode: the cached record is older than the model's sources
     UNCACHED = "uncached"  # cache-only mode: no usable cache entry for the spec
     INTERNAL = "internal"  # an unexpected error: a bug in sphinx-modelsummary
+    UNKNOWN_SUMMARY = "unknown_summary"  # an ms role or a quiz names no summary with that :name:
+    UNKNOWN_LAYER = "unknown_layer"  # an ms role names a layer the summary does not have
+    UNKNOWN_QUANTITY = "unknown_quantity"  # an ms role the domain lacks, or a number the layer lacks
+    QUIZ = "quiz"  # the quiz asked for cannot be made from the model
 
 
 class ModelSpecError(Exception):

@@ -6,6 +6,7 @@ compares every number with Keras's; ``summarize`` is the whole path from a spec.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -120,6 +121,7 @@ def _row(fact: dict) -> dict:
         for key in ("name", "label", "class", "depth", "parent", "call", "shared", "input_shapes",
                     "output_shapes", "connected_to")
     }
+    row["config"] = _plain_config(fact["config"]) if _catalogued(fact) else {}
     row["diagnostics"] = []
     if fact.get("real_output_shapes"):
         row["output_shapes"], row["keras_output_shapes"] = fact["real_output_shapes"], fact["output_shapes"]
@@ -141,6 +143,13 @@ def _row(fact: dict) -> dict:
     row["macs"] = macs.integer() if macs is not None else None
     row["macs_formula"] = {**_expr_record(macs), "legend": _legend([macs])} if macs is not None else None
     return row
+
+
+def _plain_config(config: dict) -> dict:
+    """The layer's config as JSON, so a formula can be evaluated again (a quiz's wrong
+    numbers); initializers, regularizers and constraints count nothing and are left out."""
+    kept = {k: v for k, v in config.items() if not k.endswith(("_initializer", "_regularizer", "_constraint"))}
+    return json.loads(json.dumps(kept, default=repr))
 
 
 def _shape_text(shape) -> str:

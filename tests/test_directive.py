@@ -167,6 +167,8 @@ def test_rst_and_myst_give_the_same_doctree(basic):
     for block in (rst, myst):
         table = block.next_node(nodes.table)
         table["ids"], table["names"] = [], []
+        for target in block.findall(nodes.target):  # the rows' anchors follow the :name:s, which differ
+            target["ids"] = []
     assert rst.pformat() == myst.pformat()
 
 

@@ -18,7 +18,8 @@ from ..errors import Problem
 from ..lookup import MODES
 from .directive import ModelSummary
 from .options import SETTINGS, config_defaults
-from .transforms import RenderSummaries, pending_summary
+from .quiz import register as register_teaching
+from .transforms import RenderSummaries, TypesetFormulas, pending_summary
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,10 @@ def setup(app) -> dict[str, Any]:
         if setting.config is not None:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)
     app.add_directive("model-summary", ModelSummary)
+    register_teaching(app)  # model-quiz and the ms roles
     app.add_node(pending_summary)
     app.add_post_transform(RenderSummaries)
+    app.add_post_transform(TypesetFormulas)
     app.connect("env-before-read-docs", _summaries_first)
     app.add_css_file(CSS_FILE)
     app.add_js_file(JS_FILE, loading_method="defer")

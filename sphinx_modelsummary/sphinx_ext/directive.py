@@ -63,7 +63,8 @@ class ModelSummary(SphinxDirective):
                        f":expect-params: says {fmt.count_text(options.expect_params)}")
 
         index = {id(row): i for i, row in enumerate(record["layers"])}
-        pending = pending_summary(record=record, options=options, rows=[index[id(r)] for r in rows])
+        pending = pending_summary(record=record, options=options, rows=[index[id(r)] for r in rows],
+                                  lookup=(spec_text, options.input_shape or None, base_dir))  # for the ms roles
         stub = nodes.table(classes=["modelsummary"])  # carries the caption and ids until then
         pending += stub
         messages: list[nodes.Node] = []

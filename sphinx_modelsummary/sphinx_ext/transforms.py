@@ -10,7 +10,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..docutils_render import render
+from ..docutils_render import render, typeset_maths
 
 # Builders whose output has no tables of their own worth the name get the text table.
 TEXT_FORMATS = ("text", "man", "texinfo")
@@ -59,6 +59,15 @@ class RenderSummaries(SphinxPostTransform):
 # letters are a quarter wider than the text's, and bold totals need room.
 _LATEX_SCALE = {"layer": 1.25, "name": 1.25, "connected": 1.25}
 _LATEX_EXTRA = {"numeric": 3}
+
+
+class TypesetFormulas(SphinxPostTransform):
+    """Formulas in running text (roles, quiz answers) in the builder's form, as the tables'."""
+
+    default_priority = 60  # after roles are resolved and quizzes made
+
+    def run(self, **kwargs: Any) -> None:
+        typeset_maths(self.document, render_mode(_builder_format(self)))
 
 
 def latex_columns(table: nodes.table) -> str:

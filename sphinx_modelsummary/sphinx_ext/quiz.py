@@ -1,0 +1,296 @@
+"""The ``model-quiz`` directive: the seed's kind of exercise, made from a model's summary.
+
+A quiz on a spec is made when the page is read; a quiz on a named summary
+(``:summary:``) when the page is written, once every page's summaries are known. The
+answer is a :class:`quiz_answer` node: a closed ``<details>`` in HTML, a paragraph
+after the question in text, man and Texinfo, and collected in a chapter "Answers to
+the quizzes" at the end of a LaTeX document, with a link from each quiz. The options
+are documented in ``docs/teaching-reference.rst``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .. import format as fmt
+from ..docutils_render import math_node
+from ..expr import symbol_tex
+from ..errors import Problem
+from ..lookup import lookup
+from ..misconceptions import Equation
+from ..quiz import Quiz, QuizError, factory_source, legend, make_quiz, parse_asks, parse_misconceptions, reasoning
+from .directive import ModelSummary, cache_for
+from .options import parse_bool, parse_classes, parse_count
+from .roles import ModelSummaryDomain, warn
+from .transforms import _builder_format
+
+logger = logging.getLogger(__name__)
+
+
+class quiz_answer(nodes.General, nodes.Element):
+    """A quiz's answer: the correct statements and the reasoning."""
+
+
+class pending_quiz(nodes.General, nodes.Element):
+    """A quiz on a named summary, made when the page is written (``summary``, ``settings``)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class QuizSettings:
+    asks: tuple[str, ...] = ("params",)
+    layers: tuple[str, ...] = ()
+    statements: int | None = None
+    seed: int = 0
+    misconceptions: tuple[str, ...] = ()
+    show_code: bool = False
+    summary: str = ""
+    input_shape: str = ""
+    classes: tuple[str, ...] = ()
+
+
+def _layers(value: Any) -> tuple[str, ...]:
+    names = tuple(str(value or "").replace(",", " ").split())
+    if not names:
+        raise ValueError("expected layer names, separated by commas or spaces")
+    return names
+
+
+def _statements(value: Any) -> int:
+    count = parse_count(value)
+    if count < 1:
+        raise ValueError(f"expected a whole number from 1 up, not {value!r}")
+    return count
+
+
+def _seed(value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number, not {value!r}") from None
+
+
+_PARSERS = {
+    "ask": ("asks", parse_asks), "layers": ("layers", _layers), "statements": ("statements", _statements),
+    "seed": ("seed", _seed), "misconceptions": ("misconceptions", parse_misconceptions),
+    "show-code": ("show_code", parse_bool), "summary": ("summary", lambda v: nodes.fully_normalize_name(str(v or ""))),
+    "input-shape": ("input_shape", lambda v: str(v or "").strip()), "class": ("classes", parse_classes),
+}
+
+
+def parse_settings(options: dict[str, Any]) -> QuizSettings:
+    """The options as :class:`QuizSettings`; a ``ValueError`` names the bad one."""
+    values = {}
+    for option, raw in options.items():
+        if option in _PARSERS:
+            field, parse = _PARSERS[option]
+            try:
+                values[field] = parse(raw)
+            except ValueError as error:
+                raise ValueError(f":{option}: {error}") from None
+    return QuizSettings(**values)
+
+
+class ModelQuiz(SphinxDirective):
+    """``.. model-quiz:: package.module:factory`` or ``.. model-quiz::`` with ``:summary: name``."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True  # the question, in place of the default one
+    option_spec = {**{option: directives.unchanged for option in _PARSERS}, "name": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            settings = parse_settings(self.options)
+        except ValueError as error:
+            return self._fail(Problem.OPTION.value, str(error))
+        spec = self.arguments[0].strip() if self.arguments else ""
+        if bool(spec) == bool(settings.summary):
+            return self._fail(Problem.OPTION.value, "give the model's spec or :summary: (a model-summary's "
+                                                    ":name:), one of the two")
+        if settings.summary and settings.input_shape:
+            return self._fail(Problem.OPTION.value, ":input-shape: belongs to a spec; the summary has its own")
+        box = nodes.container(classes=["modelsummary-quiz", *settings.classes])
+        self.set_source_info(box)
+        if self.options.get("name"):
+            self.add_name(box)
+        question = self.parse_content_to_nodes() if self.content else []
+        if settings.summary:
+            box.extend(question)
+            box += pending_quiz(summary=settings.summary, settings=settings, asked=bool(question))
+            self.set_source_info(box[-1])
+            return [box]
+        spec_text, base_dir = ModelSummary._locate(self, spec)
+        entry = lookup(spec_text, settings.input_shape or None, base_dir, self.env.srcdir,
+                       cache_for(self.config, self.env.srcdir), self.config.modelsummary_mode)
+        for path in entry.stamps:  # an edit to the model's code re-reads this page
+            self.env.note_dependency(path)
+        if entry.error is not None:
+            return self._fail(*entry.error)
+        if entry.warning is not None:
+            self._warn(*entry.warning)
+        try:
+            code, rest = quiz_nodes(entry.record, settings, bool(question), self._warn)
+        except (QuizError, ValueError) as error:
+            return self._fail(*_problem(error))
+        box.extend([*code, *question, *rest])
+        return [box]
+
+    def _warn(self, subtype: str, message: str) -> None:
+        logger.warning(f"model-quiz: {message}", location=self.get_location(), type="modelsummary", subtype=subtype)
+
+    def _fail(self, subtype: str, message: str) -> list[nodes.Node]:
+        self._warn(subtype, message)
+        return []
+
+
+def _problem(error: ValueError) -> tuple[str, str]:
+    return (Problem.QUIZ if isinstance(error, QuizError) else Problem.OPTION).value, str(error)
+
+
+def quiz_nodes(record: dict, settings: QuizSettings, asked: bool, warn_about) -> tuple[list, list]:
+    """The model's code (``:show-code:``), and the question (unless ``asked``), the
+    statements and the answer.
+
+    Raises :class:`QuizError` or ``ValueError`` (a bad ``:layers:``) for a quiz that cannot be made.
+    """
+    code = factory_source(record) if settings.show_code else None
+    if settings.show_code and code is None:
+        warn_about(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the "
+                                         "project (a .keras file, or an installed package); no code is shown")
+    quiz = make_quiz(record, settings.asks, settings.layers or None, settings.statements, settings.seed,
+                     settings.misconceptions or None, "the above code fragment" if code else "the model")
+    shown = [nodes.literal_block(code, code, language="python", classes=["modelsummary-quiz-code"])] if code else []
+    made = [] if asked else [nodes.paragraph(quiz.question, quiz.question, classes=["modelsummary-quiz-question"])]
+    statements = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",
+                                       classes=["modelsummary-quiz-statements"])
+    for statement in quiz.statements:
+        statements += nodes.list_item("", nodes.paragraph(statement.text, statement.text))
+    made += [statements, _answer(quiz)]
+    return shown, made
+
+
+def _pieces(pieces: list) -> list[nodes.Node]:
+    return [nodes.Text(p) if isinstance(p, str) else
+            math_node(fmt.equation_latex(p.item, p.mode), fmt.equation(p.item, p.mode)) for p in pieces]
+
+
+def _answer(quiz: Quiz) -> quiz_answer:
+    answer = quiz_answer()
+    numbers = ", ".join(str(n) for n in quiz.answer)
+    answer += nodes.paragraph("", "", nodes.strong("", "Answer:"), nodes.Text(f" {numbers}"),
+                              classes=["modelsummary-quiz-key"])
+    for statement in quiz.statements:
+        answer += nodes.paragraph("", "", *_pieces(reasoning(statement)))
+    answer += nodes.paragraph("", "", nodes.strong("", "Shapes:"), nodes.Text(f" {quiz.shapes}"))
+    symbols = legend(quiz)
+    if symbols:
+        where = [nodes.strong("", "Where")]
+        for i, (symbol, meaning) in enumerate(symbols):
+            where += [nodes.Text("; " if i else " "), math_node(symbol_tex(symbol), symbol),
+                      nodes.Text(f" {'stands for' if not i else 'for'} the {meaning}")]
+        answer += nodes.paragraph("", "", *where, nodes.Text("."))
+    return answer
+
+
+class MakeQuizzes(SphinxPostTransform):
+    """Each :class:`pending_quiz` becomes its quiz, from the named summary's record."""
+
+    default_priority = 20
+
+    def run(self, **kwargs: Any) -> None:
+        domain = self.env.domains[ModelSummaryDomain.name]
+        for pending in list(self.document.findall(pending_quiz)):
+            box = pending.parent
+            found = domain.record(pending["summary"], pending, "model-quiz")  # warns when there is none
+            made = None
+            try:
+                if found is not None:
+                    code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
+                                            lambda subtype, message: warn(pending, subtype, f"model-quiz: {message}"))
+            except (QuizError, ValueError) as error:
+                subtype, message = _problem(error)
+                warn(pending, subtype, f"model-quiz: {message}")
+            if made is None:  # the quiz renders nothing, as the directive does on a problem
+                box.parent.remove(box)
+                continue
+            pending.replace_self(made)
+            box[0:0] = code
+
+
+class AnswersForTheBuilder(SphinxPostTransform):
+    """LaTeX: the answers move to a chapter at the end of the document (before any
+    appendix), and each quiz links to its answer. Builders other than HTML, LaTeX, text,
+    man and Texinfo get the answer as a plain container."""
+
+    default_priority = 30
+
+    def run(self, **kwargs: Any) -> None:
+        builder_format = _builder_format(self)
+        answers = list(self.document.findall(quiz_answer))
+        if not answers or builder_format in ("html", "text", "man", "texinfo"):
+            return
+        if builder_format != "latex":
+            for answer in answers:
+                answer.replace_self(nodes.container("", *answer.children, classes=["modelsummary-answer"]))
+            return
+        root = self.document.get("docname", self.config.root_doc)
+        chapter = nodes.section("", nodes.title("", "Answers to the quizzes"), ids=["modelsummary-answers"])
+        for number, answer in enumerate(answers, 1):
+            quiz_id, answer_id = f"modelsummary-quiz-{number}", f"modelsummary-answer-{number}"
+            back = nodes.reference("", "the question", refuri=f"%{_docname(answer, root)}#{quiz_id}", internal=True)
+            link = nodes.reference("", f"quiz {number}", refuri=f"%{root}#{answer_id}", internal=True)
+            answer.replace_self(nodes.paragraph("", "", nodes.target("", "", ids=[quiz_id]),
+                                                nodes.strong("", "Answer:"), nodes.Text(" see "), link,
+                                                nodes.Text(" in the answers to the quizzes.")))
+            chapter += nodes.paragraph("", "", nodes.target("", "", ids=[answer_id]),
+                                       nodes.strong("", f"Quiz {number}"), nodes.Text(" ("), back, nodes.Text(")"))
+            chapter.extend(answer.children)
+        appendix = next((i for i, child in enumerate(self.document) if isinstance(child, nodes.document)), None)
+        self.document.insert(len(self.document) if appendix is None else appendix, chapter)
+
+
+def _docname(node: nodes.Node, default: str) -> str:
+    """The page a node of an assembled LaTeX document comes from: its section's ``docname``."""
+    while node is not None:
+        if isinstance(node, (nodes.section, addnodes.start_of_file)) and node.get("docname"):
+            return node["docname"]
+        node = node.parent
+    return default
+
+
+def _visit_details(self, node: quiz_answer) -> None:
+    self.body.append(self.starttag(node, "details", "", CLASS="modelsummary-answer"))
+    self.body.append("<summary>Show the answer</summary>\n")
+
+
+def _depart_details(self, node: quiz_answer) -> None:
+    self.body.append("</details>\n")
+
+
+def _plain(self, node: nodes.Node) -> None:
+    """The answer's paragraphs as they are: it follows the question."""
+
+
+VISITORS = {"html": (_visit_details, _depart_details),
+            **{name: (_plain, _plain) for name in ("latex", "text", "man", "texinfo")}}
+
+
+def register(app) -> None:
+    """The ``model-quiz`` directive, its nodes and transforms, and the ``ms`` domain."""
+    from .roles import outdated_references
+
+    app.add_directive("model-quiz", ModelQuiz)
+    app.add_node(quiz_answer, **VISITORS)
+    app.add_node(pending_quiz)
+    app.add_post_transform(MakeQuizzes)
+    app.add_post_transform(AnswersForTheBuilder)
+    app.add_domain(ModelSummaryDomain)
+    app.connect("env-get-outdated", outdated_references)

@@ -1,0 +1,188 @@
+"""The ``ms`` domain: numbers of a named summary in running prose, each linked to its row.
+
+``:ms:params:`quiz-cnn/conv2d``` prints ``320``; see ``docs/teaching-reference.rst`` for
+every role. The domain remembers each summary with a ``:name:`` (its page, its table's
+id, how to look its record up) and which pages refer to which summaries, so a page is
+read again when a summary it quotes changes (``env-get-outdated``). Records come from
+:func:`~sphinx_modelsummary.lookup.lookup`: the memo, the cache, or the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import roles as docutils_roles
+from sphinx import addnodes
+from sphinx.domains import Domain
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from .. import format as fmt
+from ..docutils_render import math_node, row_anchor
+from ..errors import Problem
+from ..expr import group
+from ..lookup import lookup
+from .directive import cache_for
+from .transforms import pending_summary
+
+logger = logging.getLogger(__name__)
+
+#: role name -> what it prints
+QUANTITIES = {
+    "params": "the layer's parameters", "trainable": "its trainable parameters",
+    "non-trainable": "its non-trainable parameters", "shape": "its output shape",
+    "activations": "the values it outputs per sample", "macs": "its multiply-accumulates per sample",
+    "formula": "its parameter formula with the numbers put in", "total": "the model's parameters",
+}
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """``quiz-cnn/conv2d`` -> (``quiz-cnn``, ``conv2d``); names are normalised as ``:name:`` is."""
+    name, _, layer = target.partition("/")
+    return nodes.fully_normalize_name(name), layer.strip()
+
+
+class ModelSummaryDomain(Domain):
+    name = "ms"
+    label = "Model summaries"
+    roles = {quantity: XRefRole(innernodeclass=nodes.literal, warn_dangling=False) for quantity in QUANTITIES}
+    initial_data: dict[str, Any] = {"summaries": {}, "references": {}}
+    data_version = 1
+
+    @property
+    def summaries(self) -> dict[str, dict]:
+        return self.data["summaries"]
+
+    def role(self, name: str):
+        found = super().role(name)
+        if found is not None or self.env.domains.standard_domain.role(name) is not None:
+            return found
+        if name in docutils_roles._roles or name in docutils_roles._role_registry:
+            return None  # ms is the default domain and this is a docutils role
+        return _unknown_role
+
+    def process_doc(self, env, docname: str, document: nodes.document) -> None:
+        for pending in document.findall(pending_summary):
+            options = pending["options"]
+            if options.name and "lookup" in pending:
+                record = pending["record"]
+                self.summaries[nodes.fully_normalize_name(options.name)] = {
+                    "docname": docname, "id": (pending[0]["ids"] or [""])[0], "anchor": options.name,
+                    "lookup": pending["lookup"], "shown": [record["layers"][i]["label"] for i in pending["rows"]],
+                }
+        from .quiz import pending_quiz
+
+        names = {split_target(n["reftarget"])[0] for n in document.findall(addnodes.pending_xref)
+                 if n.get("refdomain") == self.name}
+        names |= {n["summary"] for n in document.findall(pending_quiz)}
+        if names:
+            self.data["references"][docname] = sorted(names)
+
+    def clear_doc(self, docname: str) -> None:
+        for name in [n for n, info in self.summaries.items() if info["docname"] == docname]:
+            del self.summaries[name]
+        self.data["references"].pop(docname, None)
+
+    def merge_domaindata(self, docnames, otherdata: dict) -> None:
+        for name, info in otherdata["summaries"].items():
+            if info["docname"] in docnames:
+                self.summaries[name] = info
+        for docname in docnames:
+            if docname in otherdata["references"]:
+                self.data["references"][docname] = otherdata["references"][docname]
+
+    def record(self, name: str, node: nodes.Node, what: str) -> tuple[dict, dict] | None:
+        """The summary named ``name`` and its record, or ``None`` after a located warning."""
+        info = self.summaries.get(name)
+        if info is None:
+            known = ", ".join(sorted(self.summaries)) or "none"
+            warn(node, Problem.UNKNOWN_SUMMARY, f"{what}: no model-summary has :name: {name}; the named ones: {known}")
+            return None
+        spec, input_shape, base_dir = info["lookup"]
+        config = self.env.config
+        entry = lookup(spec, input_shape, base_dir, self.env.srcdir, cache_for(config, self.env.srcdir),
+                       config.modelsummary_mode)
+        if entry.error is not None:
+            warn(node, entry.error[0], f"{what}: {entry.error[1]}")
+            return None
+        return info, entry.record
+
+    def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
+        what = f":{self.name}:{typ}:`{target}`"
+        name, layer = split_target(target)
+        found = self.record(name, node, what)
+        if found is None:
+            return contnode
+        info, record = found
+        if typ == "total":
+            if layer:
+                warn(node, Problem.UNKNOWN_QUANTITY, f"{what}: the total is the model's; name the summary alone, "
+                     f"or use :{self.name}:params: for a layer")
+                return contnode
+            content = nodes.inline("", group(record["totals"]["params"]), classes=["modelsummary-ref"])
+            return make_refnode(builder, fromdocname, info["docname"], info["id"], content, f"{name}: total")
+        rows = {r["label"]: r for r in record["layers"]}
+        row = rows.get(layer) or next((r for r in record["layers"] if r["name"] == layer), None)
+        if row is None:
+            problem = f"{name} has no layer {layer!r}; the layers are" if layer else f"name a layer of {name}, one of"
+            warn(node, Problem.UNKNOWN_LAYER, f"{what}: {problem} {', '.join(rows)}")
+            return contnode
+        content = _quantity(typ, row)
+        if isinstance(content, str):
+            warn(node, Problem.UNKNOWN_QUANTITY, f"{what}: {content}")
+            return contnode
+        anchor = row_anchor(info["anchor"], row["label"]) if row["label"] in info["shown"] else info["id"]
+        return make_refnode(builder, fromdocname, info["docname"], anchor, content, f"{name}: {row['label']}")
+
+    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode):
+        return []
+
+
+def _quantity(typ: str, row: dict) -> nodes.Node | str:
+    """The node that prints the quantity, or why the layer has none."""
+    who = f"{row['label']} ({row['class']})"
+    if typ == "formula":
+        if row["formula"] is None:
+            return f"{who} has no parameter formula: {row.get('no_params_reason') or 'it has no weights'}"
+        item = row["formula"]
+        return math_node(fmt.equation_latex(item, "substituted"), fmt.equation(item, "substituted"))
+    if typ == "shape":
+        text = fmt.shapes_text(row["output_shapes"])
+    elif typ == "activations":
+        if row["activations"] is None:
+            return f"the size of what {who} outputs is not known (a free axis)"
+        text = group(row["activations"])
+    elif typ == "macs":
+        if row["macs"] is None:
+            return f"the catalog has no multiply-accumulate count for {who}"
+        text = group(row["macs"])
+    else:
+        text = group(row["params"][{"params": "total", "non-trainable": "non_trainable"}.get(typ, typ)])
+    return nodes.inline("", text, classes=["modelsummary-ref"])
+
+
+def _unknown_role(typ, rawtext, text, lineno, inliner, options=None, content=()):
+    literal = nodes.literal(rawtext, text)
+    literal.source, literal.line = inliner.reporter.get_source_and_line(lineno)
+    warn(literal, Problem.UNKNOWN_QUANTITY,
+         f":{typ}: is no role of the ms domain; the roles are {', '.join('ms:' + q for q in QUANTITIES)}")
+    return [literal], []
+
+
+def warn(node: nodes.Node, subtype, message: str) -> None:
+    subtype = subtype.value if isinstance(subtype, Problem) else subtype
+    logger.warning(message, location=node, type="modelsummary", subtype=subtype)
+
+
+def outdated_references(app, env, added, changed, removed) -> list[str]:
+    """Pages that quote a summary on a page about to be read again (its model changed, say),
+    or a summary that is nowhere: read them again too, so no number stays behind."""
+    domain = env.domains[ModelSummaryDomain.name]
+    touched = set(added) | set(changed) | set(removed)
+    if not touched:
+        return []
+    moving = {name for name, info in domain.summaries.items() if info["docname"] in touched}
+    return [docname for docname, names in domain.data["references"].items()
+            if docname not in touched and any(n in moving or n not in domain.summaries for n in names)]
