@@ -9,6 +9,7 @@ import sys
 
 from .errors import ModelSpecError
 from .format import COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, parse_columns
+from .hints import with_hint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         record = summarize(args.spec, args.input_shape)
     except ModelSpecError as error:
-        print(f"sphinx-modelsummary: error ({error.problem.value}): {error}", file=sys.stderr)
+        message = with_hint("cli", error.problem.value, str(error))
+        print(f"sphinx-modelsummary: error ({error.problem.value}): {message}", file=sys.stderr)
         return 1
     if args.format == "json":
         print(json.dumps(record, indent=2))

@@ -1,0 +1,161 @@
+"""A summary record as MyST AST nodes (plain JSON-ready dicts) for mystmd / Jupyter Book 2.
+
+The same content as :mod:`.docutils_render`: a numbered table (a ``container`` of kind
+``table``, captioned and labelled when the options say so) whose formulas are
+``inlineMath`` with the record's LaTeX, then the notes, totals, legend and explanation.
+Words and numbers come from :mod:`.format`. Neither Sphinx nor Keras is imported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import format as fmt
+from .docutils_render import SummaryOptions, _notes, _INDENT, select_rows, symbol_latex
+
+
+def text(value: str) -> dict:
+    return {"type": "text", "value": value}
+
+
+def code(value: str) -> dict:
+    return {"type": "inlineCode", "value": value}
+
+
+def math(latex: str) -> dict:
+    return {"type": "inlineMath", "value": latex}
+
+
+def strong(value: str) -> dict:
+    return {"type": "strong", "children": [text(value)]}
+
+
+def paragraph(*children: dict) -> dict:
+    return {"type": "paragraph", "children": list(children)}
+
+
+def bullets(items: list[list[dict]], cls: str, ordered: bool = False) -> dict:
+    return {"type": "list", "ordered": ordered, "class": cls,
+            "children": [{"type": "listItem", "children": [paragraph(*item)]} for item in items]}
+
+
+def admonition(kind: str, title: str, message: str) -> dict:
+    """A box in the page (``kind``: ``warning``, ``error``): mystmd has no other channel."""
+    return {"type": "admonition", "kind": kind, "class": "modelsummary-problem",
+            "children": [{"type": "admonitionTitle", "children": [text(title)]}, paragraph(text(message))]}
+
+
+def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None) -> list[dict]:
+    """The nodes for one summary: the table, then the notes, totals, legend and steps."""
+    rows = select_rows(record, options) if rows is None else rows
+    notes = _notes(record, rows)
+    nodes = [_container(rows, options, notes)]
+    if notes["items"]:
+        nodes.append(bullets([[code(label), text(": "), text(message)] if label else [text(f"The model: {message}")]
+                              for label, message in notes["items"]], "modelsummary-notes", ordered=True))
+    if options.totals:
+        nodes.append(bullets([[text(line)] for line in fmt.totals_lines(record)], "modelsummary-totals"))
+    if options.legend:
+        nodes += _legend(rows, options)
+    if options.explain:
+        nodes += _explain(record, rows)
+    return nodes
+
+
+def _container(rows: list[dict], options: SummaryOptions, notes: dict) -> dict:
+    columns = list(options.columns)
+    head = _row([[text(fmt.COLUMNS[key].header)] for key in columns], columns, header=True)
+    body = []
+    for row in rows:
+        cells = [_cell(row, key, options) for key in columns]
+        marks = notes["marks"].get(id(row))
+        if marks:
+            cells[0].append({"type": "superscript", "children": [text(",".join(marks))]})
+        body.append(_row(cells, columns))
+    table = {"type": "table", "class": " ".join(["modelsummary", *options.classes]), "children": [head, *body]}
+    container = {"type": "container", "kind": "table", "children": [table]}
+    if options.caption:
+        container["children"].insert(0, {"type": "caption", "children": [paragraph(text(options.caption))]})
+    if options.name:
+        container["label"] = options.name
+        container["identifier"] = re.sub(r"\s+", " ", options.name).strip().lower()
+    return container
+
+
+def _row(cells: list[list[dict]], columns: list[str], header: bool = False) -> dict:
+    row = {"type": "tableRow", "children": []}
+    for key, children in zip(columns, cells):
+        cell = {"type": "tableCell", "children": children}
+        if header:
+            cell["header"] = True
+        if fmt.COLUMNS[key].numeric:
+            cell["align"] = "right"
+        row["children"].append(cell)
+    return row
+
+
+def _lines(*lines: list[dict]) -> list[dict]:
+    """Several lines in one cell, with line breaks between them."""
+    nodes: list[dict] = []
+    for line in lines:
+        nodes += ([{"type": "break"}] if nodes else []) + line
+    return nodes
+
+
+def _cell(row: dict, key: str, options: SummaryOptions) -> list[dict]:
+    indent = [text(_INDENT * row["depth"])] if row["depth"] else []
+    if key == "layer":
+        return [*indent, code(row["label"]), text(f" ({row['class']})")]
+    if key == "name":
+        return [*indent, code(row["label"])]
+    if key == "connected":
+        parts: list[dict] = []
+        for i, label in enumerate(row["connected_to"]):
+            parts += ([text(", ")] if i else []) + [code(label)]
+        return parts
+    if key == "formula":
+        if row["formula"] is None:
+            return []
+        lines = [[math(latex)] for latex in fmt.equation_lines(row["formula"], options.formula, latex=True)]
+        note = fmt.mismatch_note(row)
+        if note:
+            lines[-1].append(text(f" {note}"))
+        return _lines(*lines)
+    value = fmt.cell_text(row, key, options.formula)
+    lines = [[text(value)]] if value else []
+    if key == "output" and options.shape_derivations:
+        lines += [[text(f"{axes}: "), math(fmt.equation_latex(item, "substituted"))]
+                  for axes, item in fmt.derivations(row)]
+    return _lines(*lines)
+
+
+def _legend(rows: list[dict], options: SummaryOptions) -> list[dict]:
+    """The meaning of every symbol in the formulas shown (table and explanation)."""
+    shows_symbols = "formula" in options.columns and options.formula != "substituted"
+    items = fmt.legend_items(rows, ("formula",)) if shows_symbols or options.explain else []
+    if not items:
+        return []
+    terms: list[dict] = []
+    for symbol, meaning in items:
+        terms.append({"type": "definitionTerm", "children": [math(symbol_latex(symbol))]})
+        terms.append({"type": "definitionDescription", "children": [paragraph(text(meaning))]})
+    return [paragraph(strong("Legend")), {"type": "definitionList", "class": "modelsummary-legend", "children": terms}]
+
+
+def _explain(record: dict, rows: list[dict]) -> list[dict]:
+    """The derivation as prose: the shape walk, then one line per layer."""
+    steps = []
+    for row in rows:
+        who = [code(row["label"]), text(f" ({row['class']})")]
+        formula = row["formula"]
+        if formula is not None:
+            step = who + [text(": "), math(r"\mathrm{parameters} = " + fmt.equation_latex(formula, "both"))]
+            note = fmt.mismatch_note(row)
+            if note:
+                step.append(text(f" {note}"))
+        else:
+            reason = row.get("no_params_reason") or "it has no weights"
+            step = who + [text(f" has no parameters: {reason}.")]
+        steps.append(step)
+    walk = paragraph(strong("Shapes:"), text(" " + fmt.shape_walk(record, rows)))
+    return [walk, bullets(steps, "modelsummary-steps")]
