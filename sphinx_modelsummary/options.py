@@ -8,8 +8,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable
 
-from docutils.parsers.rst import directives
-
 from . import format as fmt
 from .docutils_render import SummaryOptions
 from .errors import Problem
@@ -80,7 +78,11 @@ def parse_count(value: Any) -> int:
 def parse_classes(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
-    return tuple(directives.class_option(str(value or "")))
+    if not str(value or "").strip():
+        return ()
+    from docutils.parsers.rst import directives  # only here: the mystmd plugin starts a process per directive
+
+    return tuple(directives.class_option(str(value)))
 
 
 def _text(value: Any) -> str:
