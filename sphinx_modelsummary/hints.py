@@ -62,6 +62,11 @@ def with_hint(tool: str, subtype: str, message: str) -> str:
     return f"{message}; {extra}" if extra else message
 
 
+def config_file(tool: str) -> str:
+    """Where a Sphinx-based tool's ``modelsummary_*`` values are set."""
+    return "_config.yml (sphinx: config:)" if tool == "jupyter-book" else "conf.py"
+
+
 def sphinx_tool() -> str:
     """``jupyter-book`` inside ``jupyter-book build`` (Jupyter Book 1 runs Sphinx in its
     own process, with a ``_config.yml`` and no ``conf.py``), else ``sphinx``."""

@@ -8,7 +8,7 @@ import types
 from pathlib import Path
 
 from sphinx_modelsummary.errors import ModelSpecError
-from sphinx_modelsummary.hints import HINTS, TOOLS, hint, sphinx_tool, with_hint
+from sphinx_modelsummary.hints import HINTS, TOOLS, config_file, hint, sphinx_tool, with_hint
 from sphinx_modelsummary.spec import ModelSpec, _resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,8 +50,10 @@ def test_only_the_messages_a_hint_fits_get_one():
 def test_jupyter_book_1_is_told_apart_from_sphinx(monkeypatch):
     monkeypatch.delitem(sys.modules, "jupyter_book", raising=False)
     assert sphinx_tool() == "sphinx"
+    assert config_file(sphinx_tool()) == "conf.py"
     monkeypatch.setitem(sys.modules, "jupyter_book", types.ModuleType("jupyter_book"))
     assert sphinx_tool() == "jupyter-book"
+    assert config_file(sphinx_tool()) == "_config.yml (sphinx: config:)"
 
 
 def test_the_command_line_speaks_of_the_current_folder():

@@ -46,13 +46,18 @@ def test_the_example_book_builds_without_warnings(book):
     assert "Table 1" in html  # the :name: target, numbered
 
 
-def test_a_missing_module_warning_speaks_of_config_yml(book):
+def test_warnings_speak_of_config_yml(book):
     with (book / "parameters.md").open("a") as page:
         page.write("\n```{model-summary} no_such_module:build\n```\n\nThe page goes on.\n")
+    config = book / "_config.yml"
+    config.write_text(config.read_text().replace("    modelsummary_explain: true\n",
+                                                 "    modelsummary_explain: true\n    modelsummary_formula: fancy\n"))
     done = build(book)
     assert done.returncode == 0, done.stdout
     (warning,) = [line for line in done.stdout.splitlines() if "WARNING: model-summary" in line]
     assert "cannot import module 'no_such_module'" in warning
     assert "_config.yml" in warning and "local_extensions" in warning and "conf.py" not in warning
+    (setting,) = [line for line in done.stdout.splitlines() if "modelsummary_formula = 'fancy'" in line]
+    assert "WARNING: _config.yml (sphinx: config:): modelsummary_formula" in setting
     html = (book / "_build" / "html" / "parameters.html").read_text()
     assert "Total parameters: 34,826" in html and "The page goes on." in html

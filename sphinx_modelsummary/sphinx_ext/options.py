@@ -6,6 +6,7 @@ from __future__ import annotations
 from sphinx.util import logging
 
 from ..errors import Problem
+from ..hints import config_file, sphinx_tool
 from ..options import SETTINGS, Setting, config_defaults as _defaults, resolve_options
 
 __all__ = ["SETTINGS", "config_defaults", "resolve_options"]
@@ -18,5 +19,5 @@ def config_defaults(config, warn: bool = False) -> dict:
 
 
 def _warn_config(setting: Setting, value, error: ValueError) -> None:
-    logger.warning("conf.py: %s = %r: %s; using the default, %r", setting.config, value, error,
-                   setting.default, type="modelsummary", subtype=Problem.OPTION.value)
+    logger.warning("%s: %s = %r: %s; using the default, %r", config_file(sphinx_tool()), setting.config, value,
+                   error, setting.default, type="modelsummary", subtype=Problem.OPTION.value)
