@@ -9,6 +9,7 @@ import sys
 
 from .errors import ModelSpecError
 from .format import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
+from .hints import with_hint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         record = summarize(args.spec, args.input_shape)
     except ModelSpecError as error:
-        print(f"sphinx-modelsummary: error ({error.problem.value}): {error}", file=sys.stderr)
+        message = with_hint("cli", error.problem.value, str(error))
+        print(f"sphinx-modelsummary: error ({error.problem.value}): {message}", file=sys.stderr)
         return 1
     if args.format == "json":
         print(json.dumps(record, indent=2))

@@ -15,11 +15,10 @@ Words and numbers come from :mod:`sphinx_modelsummary.format`, shared with the C
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from docutils import nodes
 
 from . import format as fmt
+from .format import SummaryOptions, select_rows  # noqa: F401 (the renderer's API)
 from .expr import symbol_tex
 from .render import text_cell, to_text
 from .text_table import fit_widths
@@ -30,43 +29,6 @@ TEXT_WIDTH = 97  # a text page's 100 columns less the indent of a literal block
 LATEX_WIDTH = 100  # characters a page's table is planned in
 # In LaTeX a formula may break at its "=" (a relation), never at an operator.
 LATEX_NO_BREAK = r"\binoppenalty=10000\relax "
-
-
-@dataclass(frozen=True)
-class SummaryOptions:
-    """Everything that shapes one summary, validated (see ``sphinx_ext`` for the parsing)."""
-
-    input_shape: str | None = None
-    columns: tuple[str, ...] = tuple(fmt.DEFAULT_COLUMNS)
-    formula: str = "both"  # symbolic | substituted | both
-    shape_derivations: bool = True
-    explain: bool = False
-    depth: int | None = None  # None: every level of nested models
-    layers: tuple[str | None, str | None] | None = None  # (first, last) label; None: open end
-    totals: bool = True
-    legend: bool = True
-    caption: str = ""
-    name: str = ""
-    classes: tuple[str, ...] = ()
-    expect_params: int | None = None
-
-
-def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
-    """The rows to show: down to ``options.depth``, within ``options.layers``.
-
-    Raises ``ValueError`` naming a layer that is not there.
-    """
-    if not options.layers:
-        return fmt.visible_rows(record, options.depth)
-    rows = fmt.visible_rows(record, options.depth)
-    if not rows:
-        return rows
-    first, last = options.layers
-    names = (first or rows[0]["label"], last or rows[-1]["label"])
-    chosen = fmt.visible_rows(record, options.depth, names)
-    if not chosen:
-        raise ValueError(f"layer {names[0]!r} comes after {names[1]!r}")
-    return chosen
 
 
 def row_anchor(name: str, label: str) -> str:
@@ -159,7 +121,7 @@ def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None
                        options.explain, title=False, totals=options.totals, rows=rows, width=TEXT_WIDTH)
         block += nodes.literal_block(text, text, classes=["modelsummary-text"])
         return [block]
-    notes = _notes(record, rows)
+    notes = fmt.notes(record, rows)
     scroll = nodes.container(classes=["modelsummary-scroll"])
     scroll += _table(record, rows, options, notes, mode)
     block += scroll
@@ -308,19 +270,6 @@ def _fold_row(fold: dict, width: int) -> nodes.row:
 
 
 # Notes, legend, explanation ---------------------------------------------------------------
-
-
-def _notes(record: dict, rows: list[dict]) -> dict:
-    """Numbered notes for the shown rows' diagnostics and the model's own, and the marks."""
-    items, marks = [], {}
-    for row in rows:
-        for diagnostic in row["diagnostics"]:
-            items.append((row["label"], diagnostic["message"]))
-            marks.setdefault(id(row), []).append(str(len(items)))
-    for diagnostic in record["diagnostics"]:
-        if diagnostic.get("layer") is None:
-            items.append((None, diagnostic["message"]))
-    return {"items": items, "marks": marks}
 
 
 def _notes_list(items) -> nodes.enumerated_list:

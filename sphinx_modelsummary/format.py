@@ -62,6 +62,25 @@ COLUMNS = {
 DEFAULT_COLUMNS = ("layer", "output", "activations", "params", "formula")
 
 
+@dataclass(frozen=True)
+class SummaryOptions:
+    """Everything that shapes one summary, validated (see :mod:`.options` for the parsing)."""
+
+    input_shape: str | None = None
+    columns: tuple[str, ...] = tuple(DEFAULT_COLUMNS)
+    formula: str = "both"  # symbolic | substituted | both
+    shape_derivations: bool = True
+    explain: bool = False
+    depth: int | None = None  # None: every level of nested models
+    layers: tuple[str | None, str | None] | None = None  # (first, last) label; None: open end
+    totals: bool = True
+    legend: bool = True
+    caption: str = ""
+    name: str = ""
+    classes: tuple[str, ...] = ()
+    expect_params: int | None = None
+
+
 def parse_columns(text: str | None) -> list[str]:
     """``"layer, output, params"`` -> keys; raises ValueError naming an unknown column."""
     if not text or not text.strip():
@@ -238,6 +257,38 @@ def visible_rows(record: dict, depth: int | None = None, names: tuple[str, str] 
             raise ValueError(f"no layer named {missing[0]!r}; the layers are {', '.join(labels)}")
         rows = rows[first:last + 1]
     return rows
+
+
+def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
+    """The rows to show: down to ``options.depth``, within ``options.layers``.
+
+    Raises ``ValueError`` naming a layer that is not there.
+    """
+    rows = visible_rows(record, options.depth)
+    if not options.layers or not rows:
+        return rows
+    first, last = options.layers
+    names = (first or rows[0]["label"], last or rows[-1]["label"])
+    chosen = visible_rows(record, options.depth, names)
+    if not chosen:
+        raise ValueError(f"layer {names[0]!r} comes after {names[1]!r}")
+    return chosen
+
+
+def notes(record: dict, rows: list[dict]) -> dict:
+    """Numbered notes for the shown rows' diagnostics and the model's own: ``items`` as
+    ``(layer label or None, message)``, and each row's note numbers in ``marks``."""
+    items, marks = [], {}
+    for row in rows:
+        for diagnostic in row["diagnostics"]:
+            items.append((row["label"], diagnostic["message"]))
+            marks.setdefault(id(row), []).append(str(len(items)))
+    items += [(None, d["message"]) for d in record["diagnostics"] if d.get("layer") is None]
+    return {"items": items, "marks": marks}
+
+
+def note_text(label: str | None, message: str) -> str:
+    return f"{label}: {message}" if label else f"The model: {message}"
 
 
 def memory_text(record: dict) -> str:

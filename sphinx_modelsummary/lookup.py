@@ -76,8 +76,7 @@ def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: 
         if found is not None and found.record is not None:
             return _stale(spec, found)
         where = f"{found.missing} in {cache.directory}" if found else "modelsummary_cache_dir is empty"
-        message = (f"no cached summary of {spec!r} ({where}) and modelsummary_mode is 'cache'; fill the cache "
-                   "with: sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR")
+        message = f"no cached summary of {spec!r} ({where}) and the mode is 'cache'"
         return _Entry(None, (Problem.UNCACHED.value, message), {})
     entry = _compute(spec, input_shape, base_dir)
     if entry.error and entry.error[0] == Problem.FRAMEWORK.value and found is not None and found.record:
@@ -91,8 +90,7 @@ def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: 
 
 
 def _stale(spec: str, found) -> _Entry:
-    message = (f"the cached summary of {spec!r} is stale ({found.stale}); it is shown as it was. Refresh it: "
-               "sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR")
+    message = f"the cached summary of {spec!r} is stale ({found.stale}); it is shown as it was"
     return _Entry(found.record, None, _stamps(found.record["model"]["sources"]), (Problem.STALE.value, message))
 
 

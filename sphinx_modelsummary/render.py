@@ -93,7 +93,7 @@ def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
     in ``width`` columns."""
     columns = list(columns)
     rows = record["layers"] if rows is None else rows
-    notes = _notes(record, rows)
+    notes = fmt.notes(record, rows)
     body = []
     for row in rows:
         cells = [text_cell(row, key, formula_mode, derivations, style) for key in columns]
@@ -107,7 +107,7 @@ def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
     lines += render_table(header, body, [fmt.COLUMNS[k].numeric for k in columns], width, footer, keep)
     if rest:
         lines += wrap(rest, width)
-    lines += [line for n, text in enumerate(notes["items"], 1) for line in wrap(f"[{n}] {text}", width, "")]
+    lines += [line for n, item in enumerate(notes["items"], 1) for line in wrap(f"[{n}] {fmt.note_text(*item)}", width)]
     if legend and _legend(record, columns, explain, rows):
         lines += ["", "Legend:"] + [f"  {s}  {m}" for s, m in _legend(record, columns, explain, rows)]
     if explain:
@@ -115,17 +115,6 @@ def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
         for line in fmt.explain_lines(record, rows, style):
             lines += wrap(line, width)
     return "\n".join(lines) + "\n"
-
-
-def _notes(record: dict, rows: list[dict]) -> dict:
-    """Numbered notes for the shown rows' diagnostics and the model's own, and each row's marks."""
-    items, marks = [], {}
-    for row in rows:
-        for diagnostic in row["diagnostics"]:
-            items.append(f"{row['label']}: {diagnostic['message']}")
-            marks.setdefault(id(row), []).append(len(items))
-    items += [f"The model: {d['message']}" for d in record["diagnostics"] if d.get("layer") is None]
-    return {"items": items, "marks": marks}
 
 
 def _legend(record: dict, columns, explain: bool, rows=None) -> list[tuple[str, str]]:
@@ -162,7 +151,7 @@ def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "
     footer = [markdown_escape(_joined(c)) or " " for c in _footer(record, columns)[0]]
     footer[0] = f"**{footer[0]}**"
     lines.append("| " + " | ".join(footer) + " |")
-    lines += [""] + [f"- {markdown_escape(text)}" for text in _notes(record, record["layers"])["items"]]
+    lines += [""] + [f"- {markdown_escape(fmt.note_text(*item))}" for item in fmt.notes(record, record["layers"])["items"]]
     if legend and _legend(record, columns, explain):
         lines += ["", "Legend: " + "; ".join(f"*{markdown_escape(s)}* {markdown_escape(m)}"
                                              for s, m in _legend(record, columns, explain))]
@@ -236,7 +225,7 @@ def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
              f'<caption style="text-align:left;font-weight:600">{esc(model["name"])} ({esc(model["class"])})</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
              f"<tfoot><tr>{foot}</tr></tfoot></table>"]
-    notes = ([rest] if rest else []) + _notes(record, record["layers"])["items"]
+    notes = ([rest] if rest else []) + [fmt.note_text(*item) for item in fmt.notes(record, record["layers"])["items"]]
     if notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     if legend and _legend(record, columns, explain):

@@ -194,7 +194,7 @@ def _resolve(spec: ModelSpec):
         raise ModelSpecError(
             Problem.IMPORT,
             f"cannot import module {spec.module!r} ({error}); check the spec, and that the "
-            "module's folder is on sys.path (in conf.py: sys.path.insert(0, ...))",
+            "module's folder is on sys.path",
         ) from None
     except Exception as error:
         raise ModelSpecError(

@@ -124,12 +124,14 @@ def test_cache_mode_never_imports_the_framework(project):
     assert imported == []
     assert "[modelsummary.stale]" in stderr and "models:build" in stderr and "helpers.py changed" in stderr
     assert "index.rst:4" in stderr
+    assert "refresh it with: sphinx-build -E -b dummy -D modelsummary_mode=compute" in stderr  # Sphinx's words
     # no entry at all: a warning, and the rest of the page is there
     for entry in entries(src):
         entry.unlink()
     status, imported, stderr = sphinx_build(src, out.with_name("cached"), "-E", "-D", "modelsummary_mode=cache",
                                             block=True)
     assert status == 0 and imported == [] and "[modelsummary.uncached]" in stderr
+    assert "fill the cache with: sphinx-build -E -b dummy -D modelsummary_mode=compute" in stderr
     assert "Prose." in html(out.with_name("cached"))
 
 

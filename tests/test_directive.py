@@ -394,6 +394,13 @@ def test_problem_warns_with_location(problems, marker, subtype, words):
     assert words in found[0]
 
 
+def test_a_missing_module_warning_speaks_of_conf_py(problems):
+    app, src, _ = problems
+    index = src / "index.rst"
+    (found,) = warnings_at(warnings(app), index, line_of(index, "ms_no_such_module:build"))
+    assert "is on sys.path; in conf.py: sys.path.insert(0, os.path.abspath('FOLDER'))" in found
+
+
 def test_problems_render_nothing_and_the_page_goes_on(problems):
     app, src, _ = problems
     doctree = written(app, "index")

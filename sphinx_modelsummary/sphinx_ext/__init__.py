@@ -15,6 +15,7 @@ from sphinx.util import logging
 from .. import __version__
 from ..cache import package_digest
 from ..errors import Problem
+from ..hints import config_file, sphinx_tool
 from ..lookup import MODES
 from .directive import ModelSummary
 from .options import SETTINGS, config_defaults
@@ -30,7 +31,7 @@ JS_FILE = "modelsummary.js"
 
 def _config_inited(app, config) -> None:
     if config.modelsummary_mode not in MODES:
-        logger.warning("conf.py: modelsummary_mode = %r: expected one of %s; using 'auto'",
+        logger.warning("%s: modelsummary_mode = %r: expected one of %s; using 'auto'", config_file(sphinx_tool()),
                        config.modelsummary_mode, ", ".join(MODES), type="modelsummary", subtype=Problem.OPTION.value)
         config.modelsummary_mode = "auto"
     config_defaults(config, warn=True)

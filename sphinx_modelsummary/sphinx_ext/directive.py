@@ -12,11 +12,12 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import format as fmt
 from ..cache import SummaryCache
-from ..docutils_render import select_rows
+from ..format import select_rows
 from ..errors import Problem
+from ..hints import sphinx_tool, with_hint
 from ..lookup import lookup
+from ..options import record_problems
 from .options import SETTINGS, resolve_options
 from .transforms import pending_summary
 
@@ -53,14 +54,8 @@ class ModelSummary(SphinxDirective):
         except ValueError as error:
             return self._fail(Problem.OPTION.value, f":layers: {error}")
 
-        for diagnostic in [d for d in record["diagnostics"] if d["kind"] == "mismatch"]:
-            where = diagnostic.get("layer") or record["model"]["name"]
-            self._warn(Problem.MISMATCH.value, f"{where}: {diagnostic['message']}")
-        total = record["totals"]["params"]
-        if options.expect_params is not None and options.expect_params != total:
-            self._warn(Problem.EXPECT.value,
-                       f"the model has {fmt.count_text(total)} parameters, "
-                       f":expect-params: says {fmt.count_text(options.expect_params)}")
+        for problem in record_problems(record, options):
+            self._warn(*problem)
 
         index = {id(row): i for i, row in enumerate(record["layers"])}
         pending = pending_summary(record=record, options=options, rows=[index[id(r)] for r in rows],
@@ -93,6 +88,7 @@ class ModelSummary(SphinxDirective):
 
     def _warn(self, subtype: str, message: str) -> None:
         spec = self.arguments[0].strip()
+        message = with_hint(sphinx_tool(), subtype, message)
         message = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
         location = self.get_location() or (self.env.docname, self.lineno)
         logger.warning(message, location=location, type="modelsummary", subtype=subtype)

@@ -1,160 +1,23 @@
-"""The ``model-summary`` options: their parsers, their ``modelsummary_*`` defaults in
-``conf.py``, and :func:`resolve_options`, which turns both into one validated
-:class:`~sphinx_modelsummary.docutils_render.SummaryOptions`."""
+"""The options as Sphinx sees them: :mod:`sphinx_modelsummary.options`, and a bad
+``modelsummary_*`` value in ``conf.py`` reported as a warning."""
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Callable
-
-from docutils.parsers.rst import directives
 from sphinx.util import logging
 
-from .. import format as fmt
-from ..docutils_render import SummaryOptions
 from ..errors import Problem
+from ..hints import config_file, sphinx_tool
+from ..options import SETTINGS, Setting, config_defaults as _defaults, resolve_options
 
+__all__ = ["SETTINGS", "config_defaults", "resolve_options"]
 logger = logging.getLogger(__name__)
-_YES = {"", "yes", "true", "on", "1"}
-_NO = {"no", "false", "off", "0"}
 
 
-def parse_bool(value: Any) -> bool:
-    """A flag (no value), ``yes``/``no``, ``true``/``false``, ``on``/``off``, ``1``/``0``."""
-    if isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value).strip().lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ValueError(f"expected yes or no (or no value at all), not {value!r}")
-
-
-def parse_formula(value: Any) -> str:
-    text = str(value or "").strip().lower() or "both"
-    if text not in fmt.FORMULA_MODES:
-        raise ValueError(f"expected one of {', '.join(fmt.FORMULA_MODES)}, not {value!r}")
-    return text
-
-
-def parse_columns(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(v) for v in value)
-    return tuple(fmt.parse_columns(value))
-
-
-def parse_depth(value: Any) -> int | None:
-    """A level of nesting (``0``: the model's own layers only), or ``all``."""
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("all", "none")):
-        return None
-    try:
-        depth = int(str(value).strip()) if not isinstance(value, bool) else -1
-    except ValueError:
-        depth = -1
-    if depth < 0:
-        raise ValueError(f"expected a whole number from 0 up (or 'all'), not {value!r}")
-    return depth
-
-
-def parse_layers(value: Any) -> tuple[str | None, str | None]:
-    """``first..last`` (either end may be left out: ``conv2d..``, ``..dense``) or one name."""
-    text = str(value or "").strip()
-    if not text:
-        raise ValueError("expected 'first..last' (layer names), not nothing")
-    first, dots, last = text.partition("..")
-    first, last = first.strip() or None, last.strip() or None
-    if not dots:
-        last = first
-    if ".." in (last or "") or (first is None and last is None):
-        raise ValueError(f"expected 'first..last' (layer names), not {value!r}")
-    return first, last
-
-
-def parse_count(value: Any) -> int:
-    """A whole number; ``34,826`` and ``34_826`` are fine."""
-    text = str(value or "").strip().replace(",", "").replace("_", "")
-    if not text.isdigit():
-        raise ValueError(f"expected a whole number of parameters, not {value!r}")
-    return int(text)
-
-
-def parse_classes(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        value = " ".join(str(v) for v in value)
-    return tuple(directives.class_option(str(value or "")))
-
-
-def _text(value: Any) -> str:
-    return str(value or "").strip()
-
-
-@dataclasses.dataclass(frozen=True)
-class Setting:
-    """One option: its directive name, its conf.py value (if it has one), its parser."""
-
-    option: str
-    field: str
-    parse: Callable[[Any], Any]
-    config: str | None = None
-    default: Any = None
-    types: tuple = ()
-
-
-SETTINGS = (
-    Setting("input-shape", "input_shape", _text),
-    Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
-    Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
-    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool,)),
-    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool,)),
-    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool,)),
-    Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
-    Setting("layers", "layers", parse_layers),
-    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool,)),
-    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool,)),
-    Setting("caption", "caption", _text),
-    Setting("name", "name", _text),
-    Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),
-    Setting("expect-params", "expect_params", parse_count),
-)
-_BY_OPTION = {s.option: s for s in SETTINGS}
-
-
-def config_defaults(config, warn: bool = False) -> dict[str, Any]:
+def config_defaults(config, warn: bool = False) -> dict:
     """The validated ``modelsummary_*`` values (a bad one falls back to its default)."""
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        if setting.config is None:
-            continue
-        raw = getattr(config, setting.config, setting.default)
-        try:
-            values[setting.field] = setting.parse(raw)
-        except ValueError as error:
-            if warn:
-                logger.warning("conf.py: %s = %r: %s; using the default, %r", setting.config, raw, error,
-                               setting.default, type="modelsummary", subtype=Problem.OPTION.value)
-            values[setting.field] = setting.parse(setting.default)
-    return values
+    return _defaults(config, _warn_config if warn else None)
 
 
-def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
-    """The directive's options over the conf.py defaults, as one :class:`SummaryOptions`.
-
-    Raises ``ValueError`` with a message naming the bad option.
-    """
-    values = config_defaults(config)
-    given: dict[str, Any] = {}
-    for option, raw in options.items():
-        setting = _BY_OPTION[option]
-        try:
-            given[setting.field] = setting.parse(raw)
-        except ValueError as error:
-            raise ValueError(f":{option}: {error}") from None
-    if "depth" in given and "expand_nested" in given:
-        raise ValueError(":depth: and :expand-nested: both given; use one")
-    values.update(given)
-    expand = values.pop("expand_nested")
-    if "depth" not in given and ("expand_nested" in given or values["depth"] is None):
-        values["depth"] = None if expand else 0
-    return SummaryOptions(**values)
-
+def _warn_config(setting: Setting, value, error: ValueError) -> None:
+    logger.warning("%s: %s = %r: %s; using the default, %r", config_file(sphinx_tool()), setting.config, value,
+                   error, setting.default, type="modelsummary", subtype=Problem.OPTION.value)

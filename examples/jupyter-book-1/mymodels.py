@@ -1,4 +1,4 @@
-"""The models the book's pages summarise (the convnet from the Keras MNIST example)."""
+"""The model this book summarises: the convolutional network from Keras's MNIST example."""
 
 import keras
 from keras import layers
