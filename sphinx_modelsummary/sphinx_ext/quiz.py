@@ -28,7 +28,7 @@ from ..lookup import lookup
 from ..misconceptions import Equation
 from ..quiz import Quiz, QuizError, factory_source, legend, make_quiz, parse_asks, parse_misconceptions, reasoning
 from .directive import ModelSummary, cache_for
-from .options import parse_bool, parse_classes, parse_count
+from ..options import parse_bool, parse_classes, parse_count
 from .roles import ModelSummaryDomain, warn
 from .transforms import _builder_format
 
