@@ -81,9 +81,12 @@ def mixed(parts: list[dict]) -> bool:
     return len({p["trainable"] for p in parts}) > 1
 
 
-def weight_parts(weights: list[dict], prefix: str = "") -> list[tuple[str, bool, Expr]]:
-    """One part per weight: ``w 4 x 10`` under the path of attributes that holds it."""
-    return [(prefix + w["path"], w["trainable"], Named(prefix + w["path"], w["shape"])) for w in weights]
+def weight_terms(weights: list[dict], prefix: str = "") -> tuple[list[Expr], list[tuple[str, bool, Expr]]]:
+    """Terms ``w 4 x 10`` and parts ``(w, trainable, 4 x 10)``, one per weight, named by the
+    path of attributes that holds it."""
+    terms = [Named(prefix + w["path"], w["shape"]) for w in weights]
+    parts = [(prefix + w["path"], w["trainable"], Times(*(Num(n) for n in w["shape"] or [1]))) for w in weights]
+    return terms, parts
 
 
 # Custom layers -----------------------------------------------------------------------------
@@ -111,9 +114,9 @@ def custom_params(fact: dict, problem) -> dict | None:
             continue
         found = _sublayer_parts(leaf)
         if found is None:
-            named = weight_parts(leaf["weights"], leaf["path"] + "/")
-            terms += [expr for _, _, expr in named]
-            parts += named
+            named, unnamed = weight_terms(leaf["weights"], leaf["path"] + "/")
+            terms += named
+            parts += unnamed
             continue
         split = (sum(p.expr.integer() for p in found if p.trainable),
                  sum(p.expr.integer() for p in found if not p.trainable))
@@ -124,9 +127,9 @@ def custom_params(fact: dict, problem) -> dict | None:
         count = sum(split)
         terms.append(Label(leaf["path"], count, f"parameters of {leaf['path']} ({leaf['class']})"))
         parts += [(f"{leaf['path']}: {p.label}", p.trainable, p.expr) for p in found]
-    own = weight_parts([w for w in fact["weights"] if w["key"] not in owned])
-    terms += [expr for _, _, expr in own]
-    parts += own
+    named, unnamed = weight_terms([w for w in fact["weights"] if w["key"] not in owned])
+    terms += named
+    parts += unnamed
     if not terms:
         return None
     expr = total(*terms)

@@ -194,9 +194,24 @@ def totals_lines(record: dict) -> list[str]:
         f"Trainable parameters: {group(totals['trainable'])}",
         f"Non-trainable parameters: {group(totals['non_trainable'])}",
     ]
-    if totals.get("macs"):
+    if totals.get("macs_partial"):
+        rows = {r["label"]: r for r in record["layers"]}
+        unknown = [rows[label] for label in totals.get("macs_unknown") or [] if label in rows]
+        sized = _names([r["label"] for r in unknown if r.get("macs_formula")])
+        code = _names([r["label"] for r in unknown if not r.get("macs_formula")])
+        why = "; ".join(([f"{sized} depend on a size the input leaves open"] if sized else [])
+                        + ([f"the cost of {code} is not known"] if code else []))
+        known = f"at least {group(totals['macs'])}" if totals["macs"] else "not known"
+        lines.append(f"Multiply-accumulates per sample: {known} (partial: {why or 'some layers are not counted'})")
+    elif totals.get("macs") is not None:
         lines.append(f"Multiply-accumulates per sample: {group(totals['macs'])}")
     return lines
+
+
+def _names(labels: list[str]) -> str:
+    """``a, b and 3 more``."""
+    shown = ", ".join(labels[:4])
+    return shown + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
 
 
 def _bytes(n: int) -> str:
@@ -225,22 +240,42 @@ def legend_items(rows: list[dict], parts=("formula",)) -> list[tuple[str, str]]:
 
 
 def shape_walk(record: dict, rows: list[dict] | None = None) -> str:
-    """``Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> ...``"""
-    rows = [r for r in (record["layers"] if rows is None else rows) if r["depth"] == 0]
-    return " -> ".join(f"{'Input' if r['class'] == 'InputLayer' else r['class']} {activations_text(r)}"
-                       for r in rows)
+    """The walk of shapes through the graph, one branch per line (long ones wrapped):
+    ``Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> ...``; a branch that starts
+    elsewhere says where: ``stem -> Conv2D ...``, ``up_conv + skip -> Concatenate ...``."""
+    from .walk import walk_lines
+
+    return "\n".join(walk_lines(record["layers"] if rows is None else rows))
 
 
 def explain_lines(record: dict, rows: list[dict] | None = None) -> list[str]:
-    """The derivation in the seed's manner: the shape walk, then one sentence per layer."""
-    lines = [f"Shapes: {shape_walk(record, rows)}"]
+    """The derivation in the seed's manner: the shape walk, then one sentence per layer, with
+    its parts where they say more (sublayers, trainable or not) and its multiply-accumulates."""
+    from .walk import kind_text
+
+    walk = shape_walk(record, rows).splitlines()
+    lines = [f"Shapes: {walk[0]}"] if len(walk) == 1 else ["Shapes:", *(f"  {line}" for line in walk)]
     for row in record["layers"] if rows is None else rows:
-        name = f"{row['label']} ({row['class']})"
-        if row["formula"] is not None:
+        name = f"{row['label']} ({kind_text(row) if row['class'] != 'InputLayer' else row['class']})"
+        formula = row["formula"]
+        if formula is not None:
             lines.append(f"{name}: parameters = {formula_text(row, 'both')}")
+            parts = formula.get("parts") or []
+            if formula["source"] == "sublayers" or len({p["trainable"] for p in parts}) > 1:
+                lines += [f"  {p['label']}: {equation(p)}{'' if p['trainable'] else ' (non-trainable)'}"
+                          for p in parts]
         else:
             reason = row.get("no_params_reason") or "it has no weights"
             lines.append(f"{name} has no parameters: {reason}.")
+        macs = row.get("macs_formula")
+        if macs and macs["value"] is None:
+            unknown = ", ".join(macs.get("unknown") or [])
+            lines.append(f"  multiply-accumulates: {macs['symbolic']} = {macs['substituted']} "
+                         f"({unknown} unknown: the input leaves a size open)")
+        elif macs and (macs["value"] or row["params"]["total"]):
+            why = macs.get("reason") or macs.get("note")
+            reason = f" ({why})" if why else ""
+            lines.append(f"  multiply-accumulates: {equation(macs)}{reason}")
     return lines
 
 

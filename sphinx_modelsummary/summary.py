@@ -70,11 +70,11 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
     if parts is None:  # not catalogued: explain the count from the weights themselves
         if not fact["weights"]:
             return counts, None, _no_params_reason(fact)
-        named = composite.weight_parts(fact["weights"])
-        expr = total(*(e for _, _, e in named))
+        named, parts = composite.weight_terms(fact["weights"])
+        expr = total(*named)
         formula = {"source": "weights", **composite.expr_record(expr), "legend": {}}
-        if len({t for _, t, _ in named}) > 1:
-            formula["parts"] = [composite.part_record(*part) for part in named]
+        if len({t for _, t, _ in parts}) > 1:
+            formula["parts"] = [composite.part_record(*part) for part in parts]
         return counts, formula, None
     if not parts and not counts["total"]:
         return counts, None, _no_params_reason(fact)
