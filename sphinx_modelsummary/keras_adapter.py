@@ -52,7 +52,7 @@ def _weights(layer, paths: dict | None = None) -> list[dict]:
     ]
 
 
-def _config(layer) -> dict:
+def layer_config(layer) -> dict:
     if is_model(layer) or not _is_layer(layer):
         return {}
     try:
@@ -226,7 +226,7 @@ def _sublayers(layer, prefix: str = "", seen: set | None = None) -> list[dict]:
         elif sub.weights or sub.built:
             found.append({
                 "path": prefix + path, "name": sub.name, "class": type(sub).__name__,
-                "module": type(sub).__module__, "config": _config(sub), "input_shapes": _built_shapes(sub),
+                "module": type(sub).__module__, "config": layer_config(sub), "input_shapes": _built_shapes(sub),
                 "weights": _weights(sub, {}),
             })
     return found
@@ -280,7 +280,7 @@ def _walk(model, depth: int, parent, rows: list) -> None:
                 "shared": call > 0,
                 "is_model": is_model(layer),
                 "is_layer": _is_layer(layer),
-                "config": _config(layer),
+                "config": layer_config(layer),
                 "input_shapes": _input_shapes(layer, node) if node.input_tensors else outputs,
                 "output_shapes": outputs,
                 "real_output_shapes": _real_shapes(layer, node, outputs),

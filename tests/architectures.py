@@ -33,6 +33,14 @@ def video_classifier(frames=16, size=32, classes=5):
     return keras.Model(video, layers.Dense(classes, name="label")(x), name="video_classifier")
 
 
+def frame_classifier(frames=8, size=32, classes=5):
+    """The frame CNN on every frame of a clip, the frames' features averaged, then classified."""
+    video = keras.Input((frames, size, size, 3), name="video")
+    x = layers.TimeDistributed(frame_cnn(size), name="per_frame_cnn")(video)
+    x = layers.GlobalAveragePooling1D(name="average_frames")(x)
+    return keras.Model(video, layers.Dense(classes, name="label")(x), name="frame_classifier")
+
+
 def vgg19_frames(frames=16, size=224):
     """VGG19's convolutional base (no weights downloaded) on every frame of a clip."""
     base = keras.applications.VGG19(weights=None, include_top=False, input_shape=(size, size, 3))
@@ -112,7 +120,7 @@ def unet(size=64, classes=3, widths=(16, 32)):
     return keras.Model(image, mask, name="unet")
 
 
-@keras.saving.register_keras_serializable(package="examples")
+@keras.saving.register_keras_serializable(package="architectures")
 class TokenAndPositionEmbedding(layers.Layer):
     """Token embeddings plus learned position embeddings (keras.io text classification)."""
 
@@ -131,7 +139,7 @@ class TokenAndPositionEmbedding(layers.Layer):
                 "embed_dim": self.embed_dim}
 
 
-@keras.saving.register_keras_serializable(package="examples")
+@keras.saving.register_keras_serializable(package="architectures")
 class TransformerBlock(layers.Layer):
     """Self-attention and a feed-forward network, each with a residual and a layer norm."""
 
@@ -155,7 +163,7 @@ class TransformerBlock(layers.Layer):
                 "ff_dim": self.ff_dim, "rate": self.rate}
 
 
-@keras.saving.register_keras_serializable(package="examples")
+@keras.saving.register_keras_serializable(package="architectures")
 class ScaledDense(layers.Layer):
     """A dense layer written by hand, with a frozen output scale: weights named ``w``, ``b``, ``scale``."""
 
