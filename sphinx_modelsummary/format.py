@@ -195,10 +195,13 @@ def totals_lines(record: dict) -> list[str]:
         f"Non-trainable parameters: {group(totals['non_trainable'])}",
     ]
     if totals.get("macs_partial"):
+        def names(labels: list[str]) -> str:
+            return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+
         rows = {r["label"]: r for r in record["layers"]}
         unknown = [rows[label] for label in totals.get("macs_unknown") or [] if label in rows]
-        sized = _names([r["label"] for r in unknown if r.get("macs_formula")])
-        code = _names([r["label"] for r in unknown if not r.get("macs_formula")])
+        sized = names([r["label"] for r in unknown if r.get("macs_formula")])
+        code = names([r["label"] for r in unknown if not r.get("macs_formula")])
         why = "; ".join(([f"{sized} depend on a size the input leaves open"] if sized else [])
                         + ([f"the cost of {code} is not known"] if code else []))
         known = f"at least {group(totals['macs'])}" if totals["macs"] else "not known"
@@ -206,12 +209,6 @@ def totals_lines(record: dict) -> list[str]:
     elif totals.get("macs") is not None:
         lines.append(f"Multiply-accumulates per sample: {group(totals['macs'])}")
     return lines
-
-
-def _names(labels: list[str]) -> str:
-    """``a, b and 3 more``."""
-    shown = ", ".join(labels[:4])
-    return shown + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
 
 
 def _bytes(n: int) -> str:
@@ -270,8 +267,7 @@ def explain_lines(record: dict, rows: list[dict] | None = None) -> list[str]:
         macs = row.get("macs_formula")
         if macs and macs["value"] is None:
             unknown = ", ".join(macs.get("unknown") or [])
-            lines.append(f"  multiply-accumulates: {macs['symbolic']} = {macs['substituted']} "
-                         f"({unknown} unknown: the input leaves a size open)")
+            lines.append(f"  multiply-accumulates: {macs['symbolic']} = {macs['substituted']} ({unknown} unknown)")
         elif macs and (macs["value"] or row["params"]["total"]):
             why = macs.get("reason") or macs.get("note")
             reason = f" ({why})" if why else ""

@@ -23,7 +23,8 @@ def test_package_imports_neither_sphinx_nor_keras():
 
 def test_core_imports_no_sphinx_and_no_framework():
     for module in ("sphinx_modelsummary.summary", "sphinx_modelsummary.spec", "sphinx_modelsummary.render",
-                   "sphinx_modelsummary.cli", "sphinx_modelsummary.catalog", "sphinx_modelsummary.lookup"):
+                   "sphinx_modelsummary.cli", "sphinx_modelsummary.catalog", "sphinx_modelsummary.lookup",
+                   "sphinx_modelsummary.walk", "sphinx_modelsummary.composite"):
         assert imported_by(module) == "", module
 
 
