@@ -200,9 +200,10 @@ def totals_lines(record: dict) -> list[str]:
 
         rows = {r["label"]: r for r in record["layers"]}
         unknown = [rows[label] for label in totals.get("macs_unknown") or [] if label in rows]
-        sized = names([r["label"] for r in unknown if r.get("macs_formula")])
+        open_sizes = [r["label"] for r in unknown if r.get("macs_formula")]
+        sized = names(open_sizes) + (" depends" if len(open_sizes) == 1 else " depend")
         code = names([r["label"] for r in unknown if not r.get("macs_formula")])
-        why = "; ".join(([f"{sized} depend on a size the input leaves open"] if sized else [])
+        why = "; ".join(([f"{sized} on a size the input leaves open"] if open_sizes else [])
                         + ([f"the cost of {code} is not known"] if code else []))
         known = f"at least {group(totals['macs'])}" if totals["macs"] else "not known"
         lines.append(f"Multiply-accumulates per sample: {known} (partial: {why or 'some layers are not counted'})")

@@ -31,13 +31,12 @@ def _is_layer(operation) -> bool:
     return isinstance(operation, keras.layers.Layer)
 
 
-def _weights(layer, paths: dict | None = None) -> list[dict]:
+def _weights(layer, paths: dict) -> list[dict]:
     """Each weight with its shape, its trainability and its ``path``: the attributes that hold
     it (``att/query/kernel``, ``w``), else Keras's path inside the layer."""
     if not _is_layer(layer):  # a keras.ops call in the graph
         return []
     trainable = {id(w) for w in layer.trainable_weights}
-    paths = paths if paths is not None else attribute_paths(layer)
     own = getattr(layer, "path", None) or layer.name
     return [
         {
@@ -267,7 +266,7 @@ def _walk(model, depth: int, parent, rows: list) -> None:
         outputs = [_shape(t) for t in node.outputs]
         nested = is_model(layer) and _graph(layer) is not None
         inner = [w for w in wrapped(layer) if is_model(w) and _graph(w) is not None]
-        paths = attribute_paths(layer) if call == 0 and _is_layer(layer) else {}
+        paths = attribute_paths(layer) if call == 0 and _is_custom(layer) else {}
         rows.append(
             {
                 "name": layer.name,

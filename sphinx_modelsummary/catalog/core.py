@@ -147,6 +147,7 @@ no_macs(
 no_macs(
     "it combines its inputs element by element or joins them: no products are summed",
     "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
+    "CustomScaleLayer",  # InceptionResNetV2's private layer: x + scale * y, value by value
 )
 no_macs(
     "it applies a function to each value on its own, which is not counted",
