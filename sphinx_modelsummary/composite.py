@@ -10,21 +10,23 @@ from __future__ import annotations
 import math
 
 from . import catalog
-from .expr import Expr, Mul, Num, Sym, Times, total
-
-MIXED_NOTE = "the parts say which weights train"
-
+from .expr import Expr, Mul, Num, Sym, Times, group, total
 
 def tex_escape(text: str) -> str:
     return "".join("\\" + c if c in "_&%$#{}" else c for c in text)
 
 
+def value_of(expr: Expr) -> int | None:
+    """The expression's value, ``None`` while it holds an unknown size."""
+    try:
+        return expr.integer()
+    except catalog.UnknownSize:
+        return None
+
+
 def expr_record(expr: Expr) -> dict:
     """Both texts, the value (``None`` while a size is unknown, with the unknowns named) and LaTeX."""
-    try:
-        value = expr.integer()
-    except catalog.UnknownSize:
-        value = None
+    value = value_of(expr)
     record = {
         "symbolic": expr.text(),
         "substituted": expr.text(numbers=True),
@@ -120,12 +122,12 @@ def custom_params(fact: dict, problem) -> dict | None:
             continue
         split = (sum(p.expr.integer() for p in found if p.trainable),
                  sum(p.expr.integer() for p in found if not p.trainable))
-        if split != _split(leaf["weights"]):
-            problem(f"{leaf['path']} ({leaf['class']}): the formula gives {split[0]:,} trainable and "
-                    f"{split[1]:,} non-trainable parameters, Keras has {_split(leaf['weights'])[0]:,} and "
-                    f"{_split(leaf['weights'])[1]:,}")
-        count = sum(split)
-        terms.append(Label(leaf["path"], count, f"parameters of {leaf['path']} ({leaf['class']})"))
+        keras_split = _split(leaf["weights"])
+        if split != keras_split:
+            problem(f"{leaf['path']} ({leaf['class']}): the formula gives {group(split[0])} trainable and "
+                    f"{group(split[1])} non-trainable parameters, Keras has {group(keras_split[0])} and "
+                    f"{group(keras_split[1])}")
+        terms.append(Label(leaf["path"], sum(split), f"parameters of {leaf['path']} ({leaf['class']})"))
         parts += [(f"{leaf['path']}: {p.label}", p.trainable, p.expr) for p in found]
     named, unnamed = weight_terms([w for w in fact["weights"] if w["key"] not in owned])
     terms += named
@@ -164,9 +166,7 @@ def custom_macs(fact: dict) -> Expr | None:
     terms = []
     for leaf in fact["sublayers"]:
         count = sublayer_macs(leaf)
-        value = None
-        if count is not None:
-            value = expr_record(count)["value"]
+        value = None if count is None else value_of(count)
         if value != 0:
             terms.append(label_term(leaf["path"], value, f"multiply-accumulates of {leaf['path']} ({leaf['class']})"))
     return total(*terms)
@@ -175,9 +175,11 @@ def custom_macs(fact: dict) -> Expr | None:
 # Nested and wrapped models ---------------------------------------------------------------
 
 
-def children_of(rows: list[dict], index: int) -> list[dict]:
+def children_of(rows: list[dict], index: int) -> list[int]:
+    """The indices of the rows one level under row ``index``."""
     row = rows[index]
-    return [r for r in rows[index + 1:] if r["parent"] == row["name"] and r["depth"] == row["depth"] + 1]
+    return [i for i in range(index + 1, len(rows))
+            if rows[i]["parent"] == row["name"] and rows[i]["depth"] == row["depth"] + 1]
 
 
 def _time_distributed(row: dict) -> bool:
@@ -192,7 +194,7 @@ def roll_up(rows: list[dict], facts: list[dict]) -> None:
         wraps_model = any(w["is_model"] for w in fact["wraps"])
         if not (fact["is_model"] or wraps_model) or fact["shared"]:
             continue
-        children = children_of(rows, index)
+        children = [rows[i] for i in children_of(rows, index)]
         _roll_up_params(row, [r for r in children if not r["shared"] and r["params"]["total"]])
         _roll_up_macs(row, children, wraps_model)
     _shared_calls(rows)
@@ -226,7 +228,7 @@ def _roll_up_macs(row: dict, children: list[dict], wraps_model: bool) -> None:
              for r in children if r["macs"] != 0]
     inner = total(*terms)
     if wraps_model and _time_distributed(row):
-        inner_value = expr_record(inner)["value"]
+        inner_value = value_of(inner)
         model = next(w["name"] for w in row["wraps"] if w["is_model"])
         steps = catalog.sized("T", [row["input_shapes"][0][1]], "timesteps (length of the input sequence)")
         inner = Mul(steps, label_term(model, inner_value, f"multiply-accumulates of {model} on one step"))
@@ -253,9 +255,7 @@ def known_macs(rows: list[dict], facts: list[dict], index: int) -> int:
     wraps_model = any(w["is_model"] for w in row["wraps"])
     if not (facts[index]["is_model"] or wraps_model) or row["shared"]:
         return 0
-    children = [i for i in range(index + 1, len(rows)) if rows[i]["parent"] == row["name"]
-                and rows[i]["depth"] == row["depth"] + 1]
-    inner = sum(known_macs(rows, facts, i) for i in children)
+    inner = sum(known_macs(rows, facts, i) for i in children_of(rows, index))
     if wraps_model and _time_distributed(row):
         steps = row["input_shapes"][0][1]
         return inner * steps if steps is not None else 0
