@@ -89,7 +89,14 @@ def test_mixed_trainability_has_parts_everywhere():
         inner.trainable = False
         return keras.Model(frames, keras.layers.TimeDistributed(inner, name="frozen")(x))
 
-    for factory in (nested_and_shared, frozen_in_time):
+    def partly_frozen():
+        frozen = keras.layers.Dense(4, name="frozen_dense")
+        frozen.trainable = False
+        inner = keras.Sequential([keras.Input((6,)), frozen, keras.layers.Dense(2, name="trained")], name="inner")
+        inputs = keras.Input((6,))
+        return keras.Model(inputs, inner(inputs))
+
+    for factory in (nested_and_shared, frozen_in_time, partly_frozen):
         model = build(factory)
         record = summarize_model(model)
         layers = {layer.name: layer for layer in model.layers}
@@ -103,6 +110,9 @@ def test_mixed_trainability_has_parts_everywhere():
                 parts = formula["parts"]
                 assert sum(p["value"] for p in parts if p["trainable"]) == trainable, row["label"]
                 assert sum(p["value"] for p in parts if not p["trainable"]) == frozen, row["label"]
+    parts = rows_by_label(summarize_model(build(partly_frozen)))["inner"]["formula"]["parts"]
+    assert [(p["label"], p["trainable"], p["value"]) for p in parts] == [
+        ("frozen_dense: kernel and bias", False, 4 * 7), ("trained: kernel and bias", True, 2 * 5)]
     record = summarize_model(build(nested_and_shared))
     parts = rows_by_label(record)["encoder"]["formula"]["parts"]
     assert [(p["label"], p["trainable"], p["value"]) for p in parts] == [
