@@ -23,6 +23,7 @@ from .expr import symbol_tex
 from .render import text_cell, to_text
 from .text_table import fit_widths
 from .typeset import tokens
+from .walk import walk_lines
 
 NBSP = "\u00a0"
 TEXT_WIDTH = 97  # a text page's 100 columns less the indent of a literal block
@@ -296,13 +297,15 @@ def _legend(rows: list[dict], options: SummaryOptions, mode: str) -> nodes.parag
 
 
 def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
-    """The derivation as prose: the shape walk, then one line per layer."""
+    """The derivation as prose: the shape walk, one line per branch, then one line per layer
+    with its parts and its multiply-accumulates under it."""
     box = nodes.container(classes=["modelsummary-explain"])
-    box += _para(nodes.strong("", "Shapes:"), nodes.Text(" " + fmt.shape_walk(record, rows)),
-                 classes=["modelsummary-walk"])
+    walk = nodes.line_block()
+    walk.extend(nodes.line(line, line) for line in walk_lines(rows, width=None))
+    box += nodes.container("", _para(nodes.strong("", "Shapes:")), walk, classes=["modelsummary-walk"])
     steps = nodes.bullet_list(bullet="-", classes=["modelsummary-steps"])
     for row in rows:
-        who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({row['class']})")]
+        who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({fmt.step_kind(row)})")]
         if row["formula"] is not None:
             sides = [r"\mathrm{parameters}", *fmt.latex_sides(row["formula"], "both")]
             line = [*who, nodes.Text(": "), *equation(sides, mode, every=True)]
@@ -312,6 +315,10 @@ def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
         else:
             reason = row.get("no_params_reason") or "it has no weights"
             line = [*who, nodes.Text(f" has no parameters: {reason}.")]
-        steps += nodes.list_item("", _para(*line))
+        item = nodes.list_item("", _para(*line))
+        for label, detail, note in fmt.step_details(row):
+            item += _para(nodes.Text(f"{label}: "), *equation(fmt.latex_sides(detail, "both"), mode, every=True),
+                          *([nodes.Text(f" {note}")] if note else []), classes=["modelsummary-step-detail"])
+        steps += item
     box += steps
     return box

@@ -143,8 +143,8 @@ def equation_sides(item: dict, mode: str = "both", style: Style = UNICODE) -> li
         sides.append(symbolic)
     if mode in ("substituted", "both") and substituted not in sides:
         sides.append(substituted)
-    value = group(item["value"])
-    if value not in sides:
+    value = count_text(item["value"]) if item["value"] is not None else None  # None: a size is unknown
+    if value is not None and value not in sides:
         sides.append(value)
     return sides
 
@@ -157,6 +157,8 @@ def latex_sides(item: dict, mode: str = "both") -> list[str]:
         sides.append(latex["symbolic"])
     if mode in ("substituted", "both") and latex["substituted"] not in sides:
         sides.append(latex["substituted"])
+    if item["value"] is None:
+        return sides
     value = group(item["value"]).replace(",", "{,}")
     if value not in sides and value != latex["substituted"]:
         sides.append(value)
@@ -303,7 +305,20 @@ def totals_lines(record: dict) -> list[str]:
         f"Trainable parameters: {group(totals['trainable'])}",
         f"Non-trainable parameters: {group(totals['non_trainable'])}",
     ]
-    if totals.get("macs"):
+    if totals.get("macs_partial"):
+        def names(labels: list[str]) -> str:
+            return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+
+        rows = {r["label"]: r for r in record["layers"]}
+        unknown = [rows[label] for label in totals.get("macs_unknown") or [] if label in rows]
+        open_sizes = [r["label"] for r in unknown if r.get("macs_formula")]
+        sized = names(open_sizes) + (" depends" if len(open_sizes) == 1 else " depend")
+        code = names([r["label"] for r in unknown if not r.get("macs_formula")])
+        why = "; ".join(([f"{sized} on a size the input leaves open"] if open_sizes else [])
+                        + ([f"the cost of {code} is not known"] if code else []))
+        known = f"at least {group(totals['macs'])}" if totals["macs"] else "not known"
+        lines.append(f"Multiply-accumulates per sample: {known} (partial: {why or 'some layers are not counted'})")
+    elif totals.get("macs") is not None:
         lines.append(f"Multiply-accumulates per sample: {group(totals['macs'])}")
     return lines
 
@@ -344,23 +359,53 @@ def legend_items(rows: list[dict], parts=("formula",)) -> list[tuple[str, str]]:
 
 
 def shape_walk(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> str:
-    """``Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ...``"""
-    rows = [r for r in (record["layers"] if rows is None else rows) if r["depth"] == 0]
-    return style.arrow.join(f"{'Input' if r['class'] == 'InputLayer' else r['class']} {activations_text(r, style)}"
-                            for r in rows)
+    """The walk of shapes through the graph, one branch per line (long ones wrapped):
+    ``Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ...``; a branch that starts
+    elsewhere says where: ``stem → Conv2D ...``, ``up_conv + skip → Concatenate ...``."""
+    from .walk import walk_lines
+
+    return "\n".join(walk_lines(record["layers"] if rows is None else rows, style=style))
 
 
 def explain_lines(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> list[str]:
-    """The derivation in the seed's manner: the shape walk, then one sentence per layer."""
-    lines = [f"Shapes: {shape_walk(record, rows, style)}"]
+    """The derivation in the seed's manner: the shape walk, then one sentence per layer, with
+    its parts where they say more (sublayers, trainable or not) and its multiply-accumulates."""
+    walk = shape_walk(record, rows, style).splitlines()
+    lines = [f"Shapes: {walk[0]}"] if len(walk) == 1 else ["Shapes:", *(f"  {line}" for line in walk)]
     for row in record["layers"] if rows is None else rows:
-        name = f"{row['label']} ({row['class']})"
+        name = f"{row['label']} ({step_kind(row)})"
         if row["formula"] is not None:
             lines.append(f"{name}: parameters = {formula_text(row, 'both', style)}")
         else:
             reason = row.get("no_params_reason") or "it has no weights"
             lines.append(f"{name} has no parameters: {reason}.")
+        lines += [f"  {label}: {equation(item, 'both', style)}{' ' + note if note else ''}"
+                  for label, item, note in step_details(row)]
     return lines
+
+
+def step_kind(row: dict) -> str:
+    """``Conv2D``; a wrapper with what it wraps, ``TimeDistributed(MaxPooling2D)``."""
+    from .walk import kind_text
+
+    return row["class"] if row["class"] == "InputLayer" else kind_text(row)
+
+
+def step_details(row: dict) -> list[tuple[str, dict, str]]:
+    """The lines under a layer's step, as ``(label, equation, note)``: its parts where they say
+    more (sublayers, trainable or not), and its multiply-accumulates."""
+    details = []
+    formula = row["formula"]
+    parts = (formula or {}).get("parts") or []
+    if formula is not None and (formula["source"] == "sublayers" or len({p["trainable"] for p in parts}) > 1):
+        details += [(part_label(p), p, "") for p in parts]
+    macs = row.get("macs_formula")
+    if macs and macs["value"] is None:
+        details.append(("multiply-accumulates", macs, f"({', '.join(macs.get('unknown') or [])} unknown)"))
+    elif macs and (macs["value"] or row["params"]["total"]):
+        why = macs.get("reason") or macs.get("note")
+        details.append(("multiply-accumulates", macs, f"({why})" if why else ""))
+    return details
 
 
 def mismatch_note(row: dict) -> str:

@@ -31,13 +31,18 @@ def _is_layer(operation) -> bool:
     return isinstance(operation, keras.layers.Layer)
 
 
-def _weights(layer) -> list[dict]:
+def _weights(layer, paths: dict) -> list[dict]:
+    """Each weight with its shape, its trainability and its ``path``: the attributes that hold
+    it (``att/query/kernel``, ``w``), else Keras's path inside the layer."""
     if not _is_layer(layer):  # a keras.ops call in the graph
         return []
     trainable = {id(w) for w in layer.trainable_weights}
+    own = getattr(layer, "path", None) or layer.name
     return [
         {
+            "key": id(w),
             "name": getattr(w, "path", w.name),
+            "path": paths.get(id(w)) or getattr(w, "path", w.name).removeprefix(own + "/"),
             "shape": [int(n) for n in w.shape],
             "trainable": id(w) in trainable,
             "dtype": str(w.dtype),
@@ -46,24 +51,77 @@ def _weights(layer) -> list[dict]:
     ]
 
 
-def _config(layer) -> dict:
+def layer_config(layer) -> dict:
     if is_model(layer) or not _is_layer(layer):
         return {}
     try:
-        return layer.get_config()
+        config = layer.get_config()
     except Exception:  # a custom layer without get_config still gets a weights formula
         return {}
+    _restore_forgotten(layer, config)
+    return config
+
+
+def _restore_forgotten(layer, config: dict) -> None:
+    """Put back what some Keras versions leave out of a config: before 3.13 a transposed
+    convolution's ``output_padding``, which still shapes its output. Wrapped layers too."""
+    if hasattr(layer, "output_padding") and "output_padding" not in config:
+        padding = layer.output_padding
+        config["output_padding"] = None if padding is None else list(padding)
+    for key, inner in (("layer", getattr(layer, "forward_layer", None) or getattr(layer, "layer", None)),
+                       ("backward_layer", getattr(layer, "backward_layer", None))):
+        if isinstance(config.get(key), dict) and _is_layer(inner) and isinstance(config[key].get("config"), dict):
+            _restore_forgotten(inner, config[key]["config"])
+
+
+def wrapped(layer) -> list:
+    """The layers a wrapper runs: a Wrapper's (TimeDistributed) layer, Bidirectional's two."""
+    if type(layer).__name__ == "Bidirectional":
+        return [layer.forward_layer, layer.backward_layer]
+    import keras
+
+    return [layer.layer] if isinstance(layer, keras.layers.Wrapper) else []
+
+
+def _wraps(layer) -> list[dict]:
+    return [{"name": inner.name, "class": type(inner).__name__, "is_model": is_model(inner)}
+            for inner in wrapped(layer)]
 
 
 def _input_shapes(layer, node) -> list:
     shapes = [_shape(t) for t in node.input_tensors]
-    build = layer.get_build_config() if hasattr(layer, "get_build_config") else None
-    shapes_dict = (build or {}).get("shapes_dict") or {}
-    if "query_shape" in shapes_dict:  # attention: [query, value, key] whatever the call order
-        value = shapes_dict.get("value_shape")
-        key = shapes_dict.get("key_shape") or value
-        shapes = [list(s) if s is not None else None for s in (shapes_dict["query_shape"], value, key)]
-    return shapes
+    attention = _attention_shapes(layer)
+    return attention or shapes
+
+
+def _build(layer) -> dict:
+    try:
+        return (layer.get_build_config() if hasattr(layer, "get_build_config") else None) or {}
+    except Exception:
+        return {}
+
+
+def _attention_shapes(layer) -> list | None:
+    """Attention's ``[query, value, key]`` whatever the call order, from its build config."""
+    shapes_dict = _build(layer).get("shapes_dict") or {}
+    if "query_shape" not in shapes_dict:
+        return None
+    value = shapes_dict.get("value_shape")
+    key = shapes_dict.get("key_shape") or value
+    return [list(s) if s is not None else None for s in (shapes_dict["query_shape"], value, key)]
+
+
+def _built_shapes(layer) -> list | None:
+    """The input shapes a layer was built for (how a sublayer called in ``call()`` is sized)."""
+    attention = _attention_shapes(layer)
+    if attention:
+        return attention
+    build = _build(layer)
+    if build.get("input_shape") is not None:
+        shape = build["input_shape"]
+        return [list(shape)] if not shape or not isinstance(shape[0], (list, tuple)) else [list(s) for s in shape]
+    shapes = list((build.get("shapes_dict") or {}).values())
+    return [list(s) for s in shapes] if shapes and all(isinstance(s, (list, tuple)) for s in shapes) else None
 
 
 # Layers whose symbolic output shape Keras gets wrong in some configurations (a backward
@@ -85,6 +143,92 @@ def _real_shapes(layer, node, outputs: list) -> list | None:
         return None
     real = [[None, *(int(n) for n in t.shape[1:])] for t in keras.tree.flatten(result)]
     return real if real != outputs else None
+
+
+# Sublayers and weight paths ---------------------------------------------------------------
+
+# What every Keras layer keeps for itself: never a user's attribute.
+_INTERNALS = frozenset({
+    "_layers", "_trainable_variables", "_non_trainable_variables", "_tracker", "_tracked", "_metrics",
+    "_seed_generators", "_inbound_nodes", "_outbound_nodes", "_functional", "_operations", "_losses",
+})
+
+
+def _is_custom(layer) -> bool:
+    """A user's layer (not one of Keras's own, not a model): its formula comes from its sublayers."""
+    return _is_layer(layer) and not is_model(layer) and not type(layer).__module__.startswith("keras.")
+
+
+def _held(layer) -> list[tuple[str, object]]:
+    """``(path, value)`` for what a layer's attributes hold, public ones first; a list, tuple or
+    dict gives its items (``blocks[0]``)."""
+    items = [(k, v) for k, v in vars(layer).items() if not k.startswith("__")]
+    ordered = [kv for kv in items if not kv[0].startswith("_")]
+    ordered += [kv for kv in items if kv[0].startswith("_") and kv[0] not in _INTERNALS]
+    held = []
+    for name, value in ordered:
+        if isinstance(value, (list, tuple)):
+            held += [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            held += [(f"{name}[{k!r}]", v) for k, v in value.items()]
+        else:
+            held.append((name, value))
+    return held
+
+
+def tracked(layer) -> list[tuple[str, object]]:
+    """``(path, sublayer)`` for the layers a layer holds: by the attribute naming each, a model's
+    layers by name, and any other sublayer Keras tracks by its name."""
+    if is_model(layer):
+        return [(sub.name, sub) for sub in layer.layers]
+    found, seen = [], set()
+    for path, value in _held(layer):
+        if _is_layer(value) and id(value) not in seen:
+            seen.add(id(value))
+            found.append((path, value))
+    for sub in layer._flatten_layers(include_self=False, recursive=False):
+        if id(sub) not in seen:
+            seen.add(id(sub))
+            found.append((sub.name, sub))
+    return found
+
+
+def attribute_paths(layer, prefix: str = "", seen: set | None = None) -> dict[int, str]:
+    """``id(weight) -> path``: the attributes leading to it from ``layer`` (``att/query/kernel``)."""
+    import keras
+
+    seen = set() if seen is None else seen
+    seen.add(id(layer))
+    paths: dict[int, str] = {}
+    if not is_model(layer):
+        for path, value in _held(layer):
+            if isinstance(value, keras.Variable):
+                paths.setdefault(id(value), prefix + path)
+    for path, sub in tracked(layer):
+        if id(sub) not in seen:
+            for key, value in attribute_paths(sub, f"{prefix}{path}/", seen).items():
+                paths.setdefault(key, value)
+    return paths
+
+
+def _sublayers(layer, prefix: str = "", seen: set | None = None) -> list[dict]:
+    """The Keras layers a custom layer holds (through custom layers and models in between),
+    each with its path, config, the input shapes it was built for and its weights."""
+    seen = {id(layer)} if seen is None else seen
+    found = []
+    for path, sub in tracked(layer):
+        if id(sub) in seen:
+            continue
+        seen.add(id(sub))
+        if is_model(sub) or _is_custom(sub):
+            found += _sublayers(sub, f"{prefix}{path}/", seen)
+        elif sub.weights or sub.built:
+            found.append({
+                "path": prefix + path, "name": sub.name, "class": type(sub).__name__,
+                "module": type(sub).__module__, "config": layer_config(sub), "input_shapes": _built_shapes(sub),
+                "weights": _weights(sub, {}),
+            })
+    return found
 
 
 def _label(name: str, call: int) -> str:
@@ -121,6 +265,8 @@ def _walk(model, depth: int, parent, rows: list) -> None:
             labels[id(tensor)] = label
         outputs = [_shape(t) for t in node.outputs]
         nested = is_model(layer) and _graph(layer) is not None
+        inner = [w for w in wrapped(layer) if is_model(w) and _graph(w) is not None]
+        paths = attribute_paths(layer) if call == 0 and _is_custom(layer) else {}
         rows.append(
             {
                 "name": layer.name,
@@ -133,18 +279,23 @@ def _walk(model, depth: int, parent, rows: list) -> None:
                 "shared": call > 0,
                 "is_model": is_model(layer),
                 "is_layer": _is_layer(layer),
-                "config": _config(layer) if call == 0 else {},
+                "config": layer_config(layer),
                 "input_shapes": _input_shapes(layer, node) if node.input_tensors else outputs,
                 "output_shapes": outputs,
                 "real_output_shapes": _real_shapes(layer, node, outputs),
-                "weights": _weights(layer) if call == 0 else [],
+                "weights": _weights(layer, paths) if call == 0 else [],
+                "wraps": _wraps(layer) if _is_layer(layer) else [],
+                "sublayers": _sublayers(layer) if call == 0 and _is_custom(layer) else [],
                 "connected_to": [
                     labels.get(id(t), t._keras_history.operation.name) for t in node.input_tensors
                 ],
             }
         )
-        if nested and call == 0:
-            _walk(layer, depth + 1, layer.name, rows)
+        if call == 0:
+            if nested:
+                _walk(layer, depth + 1, layer.name, rows)
+            for model in inner:  # TimeDistributed(model): its layers under the wrapper's row
+                _walk(model, depth + 1, layer.name, rows)
 
 
 def weight_bytes_by_dtype(model) -> dict[str, int]:

@@ -16,7 +16,7 @@ from . import catalog
 from . import format as fmt
 from .catalog.convolution import CONV, DEPTHWISE, POOLING, SEPARABLE, channels, channels_first, rank_of, spatial
 from .expr import Add, Ceil, Expr, Floor, Num, group, total
-from .summary import _expr_record, _legend
+from .composite import expr_record, legend
 
 WINDOWED = (*CONV, *DEPTHWISE, *SEPARABLE, *POOLING)  # output size floor((n - k) / s) + 1
 
@@ -58,7 +58,7 @@ class Context:
 
 
 def equation(expr: Expr) -> dict:
-    return {**_expr_record(expr), "legend": _legend([expr])}
+    return {**expr_record(expr), "legend": legend([expr])}
 
 
 def _inputs(row: dict) -> list:

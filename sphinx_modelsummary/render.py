@@ -73,17 +73,31 @@ def _footer(record: dict, columns: list[str]) -> tuple[list[Cell], str]:
     return cells, note
 
 
-def wrap(text: str, width: int = WIDTH, indent: str = "") -> list[str]:
-    """A line of the explanation wrapped so that no formula is cut: the shape walk before
-    its arrows, a formula before its ``=``, prose at any space."""
-    prose, found, formula = text.partition("parameters = ")
-    if text.startswith("Shapes:"):
-        pieces = re.split(r" (?=→|-> )", text)
-    elif found:
-        pieces = prose.split() + [found.strip()] + re.split(r" (?== )", formula)
+def wrap(text: str, width: int = WIDTH) -> list[str]:
+    """A line of the explanation wrapped so that no formula is cut: the shape walk before its
+    arrows, a formula before its ``=``, prose at any space; its indent is kept."""
+    body = text.lstrip()
+    indent = text[:len(text) - len(body)]
+    if re.search(r"(^| )(→|->) ", body):
+        pieces = re.split(r" (?=→ |-> )", body)
+    elif " = " in body:
+        head = body.partition(" = ")[0]
+        cut = head.rfind(": ") + 2 if ": " in head else 0
+        pieces = body[:cut].split() + re.split(r" (?== )", body[cut:])
     else:
-        pieces = text.split()
+        pieces = body.split()
     return Cell([]).add(*pieces, indent=indent, lead=False).lines(width)
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The explanation with each branch of the walk on one line again, to wrap at this width."""
+    out: list[str] = []
+    for line in lines:
+        if out and line.lstrip().startswith(("→ ", "-> ")):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both", derivations: bool = True,
@@ -112,7 +126,7 @@ def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
         lines += ["", "Legend:"] + [f"  {s}  {m}" for s, m in _legend(record, columns, explain, rows)]
     if explain:
         lines.append("")
-        for line in fmt.explain_lines(record, rows, style):
+        for line in _unwrapped(fmt.explain_lines(record, rows, style)):
             lines += wrap(line, width)
     return "\n".join(lines) + "\n"
 

@@ -256,6 +256,16 @@ def _load_file(keras, path: Path):
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as error:
+        missing = re.search(r"Could not locate (class|function) '([^']+)'", str(error))
+        if missing:
+            kind, name = missing.groups()
+            raise ModelSpecError(
+                Problem.FILE,
+                f"cannot load {path}: it uses the custom {kind} {name!r}, which Keras could not locate. "
+                f"Decorate the {kind} with @keras.saving.register_keras_serializable() and import its module "
+                "before the model is loaded (in conf.py), or name a function of that module that loads the "
+                "file as the spec ('package.module:load()')",
+            ) from None
         unsafe = "safe_mode=False" in str(error)
         why = "it holds code that safe mode refuses to run (a Lambda layer?)" if unsafe else "it is not a valid .keras file"
         raise ModelSpecError(

@@ -10,50 +10,16 @@ import json
 import math
 from pathlib import Path
 
-from . import catalog
-from .expr import Expr, Num, Sym, Times, group, tex_name, total
+from . import catalog, composite
+from .expr import Num, group, total
 from .format import legend_items
 
 SCHEMA = 1
 
 
-def _expr_record(expr: Expr) -> dict:
-    return {
-        "symbolic": expr.text(),
-        "substituted": expr.text(numbers=True),
-        "value": expr.integer(),
-        "latex": {"symbolic": expr.latex(), "substituted": expr.latex(numbers=True)},
-    }
-
-
-def _legend(exprs) -> dict[str, str]:
-    legend: dict[str, str] = {}
-    for expr in exprs:
-        for sym in expr.symbols() if expr is not None else []:
-            legend.setdefault(sym.name, sym.meaning)
-    return legend
-
-
 def _activations(shapes: list) -> int | None:
     sizes = [math.prod(s[1:]) if None not in s[1:] else None for s in shapes]
     return None if None in sizes else sum(sizes)
-
-
-def _weights_expr(weights: list[dict]) -> Expr:
-    """``kernel 3 x 3 x 1 x 32 + bias 32``, for layers the catalog does not know."""
-    return total(*(_Named(w["name"].rsplit("/", 1)[-1], w["shape"]) for w in weights))
-
-
-class _Named(Times):
-    """A weight's dimensions after its name, the same with or without numbers put in."""
-
-    def __init__(self, label: str, dims: list[int]):
-        super().__init__(*(Num(n) for n in dims or [1]))
-        self.label = label
-
-    def _render(self, numbers, latex):
-        body = super()._render(True, latex)
-        return rf"{tex_name(self.label)}\ {body}" if latex else f"{self.label} {body}"
 
 
 def _keras_split(weights: list[dict]) -> tuple[int, int]:
@@ -66,6 +32,25 @@ def _catalogued(fact: dict) -> bool:
     return fact["module"].startswith("keras.") and fact["is_layer"] and not fact["is_model"]
 
 
+def _operation(fact: dict) -> bool:
+    """A ``keras.ops`` call in the graph (``x + y``), looked up as ``ops.<class>``."""
+    return not fact["is_layer"] and fact["module"].startswith("keras.src.ops")
+
+
+def _wrapped_text(fact: dict) -> str:
+    return " and ".join(f"{w['name']} ({w['class']})" for w in fact["wraps"])
+
+
+def _no_params_reason(fact: dict) -> str:
+    """Why a row has no parameters; a wrapper names what it wraps."""
+    reason = catalog.no_params_reason(fact["class"])
+    if fact["wraps"]:
+        inner = catalog.no_params_reason(fact["wraps"][0]["class"]) or "it has no weights"
+        step = " at every time step" if fact["class"] == "TimeDistributed" else ""
+        return f"it runs {_wrapped_text(fact)}{step}, and {inner}"
+    return reason or "it has no weights"
+
+
 def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str | None]:
     """The row's counts, its formula and, for a row without parameters, why it has none."""
     trainable, frozen = _keras_split(fact["weights"])
@@ -73,33 +58,49 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
     if fact["shared"]:
         none = {"total": 0, "trainable": 0, "non_trainable": 0}
         return none, None, f"it reuses the weights of {fact['name']}, counted at its first call"
+    if any(w["is_model"] for w in fact["wraps"]):
+        return counts, None, None  # the wrapped model's rows add up (composite.roll_up)
     parts = None
     if _catalogued(fact):
         parts = catalog.parameter_parts(fact["class"], fact["config"], inputs)
+    if parts is None and fact["sublayers"]:
+        formula = composite.custom_params(fact, problem)
+        if formula is not None:
+            _check_split([(p["trainable"], p["value"]) for p in formula["parts"]], counts, formula, problem)
+            return counts, formula, None
     if parts is None:  # not catalogued: explain the count from the weights themselves
         if not fact["weights"]:
-            return counts, None, "it has no weights"
-        expr = _weights_expr(fact["weights"])
-        return counts, {"source": "weights", **_expr_record(expr), "legend": {}}, None
+            return counts, None, _no_params_reason(fact)
+        named, parts = composite.weight_terms(fact["weights"])
+        expr = total(*named)
+        formula = {"source": "weights", **composite.expr_record(expr), "legend": {}}
+        if len({t for _, t, _ in parts}) > 1:
+            formula["parts"] = [composite.part_record(*part) for part in parts]
+        return counts, formula, None
     if not parts and not counts["total"]:
-        return counts, None, catalog.no_params_reason(fact["class"]) or "it has no weights"
+        return counts, None, _no_params_reason(fact)
     expr = total(*(p.expr for p in parts)) if parts else Num(0)
     formula = {
-        "source": "catalog", **_expr_record(expr), "legend": _legend([expr]),
-        "parts": [{"label": p.label, "trainable": p.trainable, **_expr_record(p.expr)} for p in parts],
+        "source": "catalog", **composite.expr_record(expr), "legend": composite.legend([expr]),
+        "parts": [composite.part_record(p.label, p.trainable, p.expr) for p in parts],
     }
-    split = (sum(p.expr.integer() for p in parts if p.trainable),
-             sum(p.expr.integer() for p in parts if not p.trainable))
+    _check_split([(p.trainable, p.expr.integer()) for p in parts], counts, formula, problem)
+    return counts, formula, None
+
+
+def _check_split(parts, counts: dict, formula: dict, problem) -> None:
+    """The formula's trainable and non-trainable counts against Keras's."""
+    split = (sum(v for t, v in parts if t), sum(v for t, v in parts if not t))
+    trainable, frozen = counts["trainable"], counts["non_trainable"]
     if split != (trainable, frozen):
         problem(f"the formula gives {group(split[0])} trainable and {group(split[1])} non-trainable "
                 f"parameters, Keras has {group(trainable)} and {group(frozen)}; Keras's numbers are shown")
         formula["mismatch"] = {"trainable": split[0], "non_trainable": split[1]}  # the row has Keras's
-    return counts, formula, None
 
 
 def _derivations(fact: dict, inputs: list, problem) -> list[dict]:
     """How each output axis follows, when the catalog's shape agrees with Keras's."""
-    if not _catalogued(fact) or not fact["config"] or not inputs:
+    if not _catalogued(fact) or not fact["config"] or not inputs or fact["shared"]:
         return []
     rule = catalog.output_shape(fact["class"], fact["config"], inputs)
     if rule is None:
@@ -111,7 +112,28 @@ def _derivations(fact: dict, inputs: list, problem) -> list[dict]:
         problem(f"the shape rule gives {_shape_text(expected)}, Keras has {_shape_text(actual)}; "
                 "Keras's shape is shown")
         return []
-    return [{"axis": d.axis, **_expr_record(d.expr), "legend": _legend([d.expr])} for d in rule.derivations]
+    return [{"axis": d.axis, **composite.expr_record(d.expr), "legend": composite.legend([d.expr])}
+            for d in rule.derivations]
+
+
+def _macs(fact: dict, inputs: list) -> dict | None:
+    """The row's multiply-accumulates with their formula (a reason when 0 by convention)."""
+    expr, reason, note = None, "", ""
+    if (_catalogued(fact) and fact["config"]) or _operation(fact):
+        name = fact["class"] if fact["is_layer"] else f"ops.{fact['class']}"
+        reason = catalog.no_macs_reason(name) or catalog.no_macs_reason(next(iter(fact["wraps"]), {}).get("class", ""))
+        if None not in inputs:
+            expr = catalog.mac_count(name, fact["config"], inputs, tuple(fact["output_shapes"][0]))
+    elif fact["sublayers"] and not fact["is_model"]:
+        expr, note = composite.custom_macs(fact), composite.CUSTOM_MACS_NOTE
+    if expr is None:
+        return None
+    formula = {**composite.expr_record(expr), "legend": composite.legend([expr])}
+    if reason:
+        formula["reason"] = reason
+    if note:
+        formula["note"] = note
+    return formula
 
 
 def _row(fact: dict) -> dict:
@@ -119,7 +141,7 @@ def _row(fact: dict) -> dict:
     row = {
         key: fact[key]
         for key in ("name", "label", "class", "depth", "parent", "call", "shared", "input_shapes",
-                    "output_shapes", "connected_to")
+                    "output_shapes", "connected_to", "wraps")
     }
     row["config"] = _plain_config(fact["config"]) if _catalogued(fact) else {}
     row["diagnostics"] = []
@@ -137,11 +159,8 @@ def _row(fact: dict) -> dict:
 
     row["params"], row["formula"], row["no_params_reason"] = _params(fact, inputs, problem)
     row["shape_derivations"] = _derivations(fact, inputs, problem)
-    macs = None
-    if _catalogued(fact) and fact["config"] and None not in inputs:
-        macs = catalog.mac_count(fact["class"], fact["config"], inputs, tuple(fact["output_shapes"][0]))
-    row["macs"] = macs.integer() if macs is not None else None
-    row["macs_formula"] = {**_expr_record(macs), "legend": _legend([macs])} if macs is not None else None
+    row["macs_formula"] = _macs(fact, inputs)
+    row["macs"] = row["macs_formula"]["value"] if row["macs_formula"] else None
     return row
 
 
@@ -160,39 +179,19 @@ def _shapes_text(shapes) -> str:
     return ", ".join(_shape_text(s) for s in shapes)
 
 
-def _roll_up(rows: list[dict], facts: list[dict]) -> None:
-    """A nested model's row: the sum of its own layers, checked against Keras."""
-    for index in range(len(rows) - 1, -1, -1):
-        row, fact = rows[index], facts[index]
-        if not fact["is_model"] or fact["shared"]:
-            continue
-        children = [r for r in rows[index + 1:] if r["parent"] == row["name"] and r["depth"] == row["depth"] + 1
-                    and not r["shared"] and r["params"]["total"]]
-        terms = [Sym(r["label"], r["params"]["total"], f"parameters of {r['label']}",
-                     tex=tex_name(r["label"])) for r in children]
-        if terms:
-            expr = total(*terms)
-            row["formula"] = {"source": "catalog", **_expr_record(expr), "legend": {}}
-            trainable = sum(r["params"]["trainable"] for r in children)
-            if (trainable, expr.integer() - trainable) != (row["params"]["trainable"], row["params"]["non_trainable"]):
-                row["diagnostics"].append({"layer": row["label"], "kind": "mismatch",
-                                           "message": "its layers' parameters do not add up to Keras's count"})
-        macs = [r["macs"] for r in rows[index + 1:] if r["parent"] == row["name"] and r["depth"] == row["depth"] + 1]
-        row["macs"] = sum(m for m in macs if m is not None) if any(m is not None for m in macs) else None
-        row["no_params_reason"] = None if terms else "none of its layers has weights"
-
-
 def build_record(facts: list[dict], *, model: dict, keras_totals: dict, memory: dict) -> dict:
     """The summary record from the adapter's facts (no Keras objects needed here)."""
     rows = [_row(fact) for fact in facts]
-    _roll_up(rows, facts)
+    composite.roll_up(rows, facts)
     diagnostics = [d for r in rows for d in r["diagnostics"]]
-    top = [r for r in rows if r["depth"] == 0]
-    trainable = sum(r["params"]["trainable"] for r in top)
-    frozen = sum(r["params"]["non_trainable"] for r in top)
+    top = [i for i, r in enumerate(rows) if r["depth"] == 0]
+    trainable = sum(rows[i]["params"]["trainable"] for i in top)
+    frozen = sum(rows[i]["params"]["non_trainable"] for i in top)
+    unknown = [rows[i]["label"] for i in top if rows[i]["macs"] is None]
     totals = {"params": trainable + frozen, "trainable": trainable, "non_trainable": frozen,
               "memory_bytes": memory, "bytes": sum(memory.values()),
-              "macs": sum(r["macs"] for r in top if r["macs"] is not None)}
+              "macs": sum(composite.known_macs(rows, facts, i) for i in top),
+              "macs_partial": bool(unknown), "macs_unknown": unknown}
     if (totals["params"], trainable) != (keras_totals["params"], keras_totals["trainable"]):
         diagnostics.append({"layer": None, "kind": "mismatch", "message":
                             f"the layers add up to {group(totals['params'])} parameters, Keras counts "

@@ -53,7 +53,7 @@ def test_errors_are_one_line_without_traceback():
 
 def test_explain_gives_the_seeds_reasoning():
     out = run("examples.mnist:build_cnn", "--explain", "--columns", "layer, params", "--ascii").stdout
-    walk = " ".join(line for line in out.splitlines() if line.startswith(("Shapes:", "->")))
+    walk = " ".join(line.strip() for line in out.splitlines() if line.strip().startswith(("Shapes:", "Input ", "-> ")))
     assert ("Shapes: Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> "
             "MaxPooling2D 13 x 13 x 32 = 5,408 -> Conv2D 11 x 11 x 64 = 7,744 -> MaxPooling2D 5 x 5 x 64 = 1,600") in walk
     assert "conv2d_1 (Conv2D): parameters = k * (f * h * w + 1) = 64 * (32 * 3 * 3 + 1) = 18,496" in out

@@ -253,7 +253,7 @@ def test_shape_derivations_totals_and_legend_off(basic):
 def test_explain_option(basic):
     block = blocks(written(basic["html"], "options"))["explained"]
     explain = [c for c in block.children if "modelsummary-explain" in c["classes"]][0]
-    walk = explain[0].astext()
+    walk = " ".join(explain[0].astext().split())  # the walk's lines, joined
     assert walk.startswith("Shapes: Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → "
                            "MaxPooling2D 13 × 13 × 32 = 5,408 → Conv2D 11 × 11 × 64 = 7,744")
     assert walk.endswith("Dense 10")

@@ -7,10 +7,11 @@ itself: Keras is only the referee that :mod:`sphinx_modelsummary.summary` compar
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
-from ..expr import Expr
+from ..expr import Expr, Num, Sym
 
 Shape = tuple  # (None, 26, 26, 32)
 
@@ -49,6 +50,33 @@ class Rule:
     shape: Optional[ShapeFn] = None
     macs: Optional[MacsFn] = None
     no_params_reason: str = ""
+    no_macs_reason: str = ""
+
+
+class UnknownSize(ValueError):
+    """Raised by the value of an expression holding an :class:`Unknown`."""
+
+
+class Unknown(Sym):
+    """A size the input shape leaves open (``None``): named in both forms, it has no value."""
+
+    def __init__(self, name: str, meaning: str, tex: str | None = None):
+        super().__init__(name, None, meaning, tex)
+
+    def value(self):
+        raise UnknownSize(self.name)
+
+    def _render(self, numbers, latex):
+        return super()._render(False, latex)
+
+
+def sized(name: str, sizes, meaning: str) -> Sym:
+    """``name`` for the product of ``sizes``, or an :class:`Unknown` when one of them is ``None``."""
+    sizes = list(sizes)
+    if None in sizes:
+        known = " x ".join("?" if n is None else str(n) for n in sizes)
+        return Unknown(name, f"{meaning}; unknown: {known}")
+    return Sym(name, math.prod(sizes), meaning)
 
 
 RULES: dict[str, Rule] = {}
@@ -112,10 +140,23 @@ def no_params_reason(name: str) -> str:
     return rule.no_params_reason if rule else ""
 
 
+def no_macs(reason: str, *names: str) -> None:
+    """Classes that count 0 multiply-accumulates by the convention ``reason`` states."""
+    for name in names:
+        rule = _rule(name)
+        rule.macs = lambda config, shapes, output: Num(0)
+        rule.no_macs_reason = reason
+
+
+def no_macs_reason(name: str) -> str:
+    rule = RULES.get(name)
+    return rule.no_macs_reason if rule else ""
+
+
 def inner_layer(config: dict, key: str = "layer") -> tuple[str, dict]:
     """The class name and config of a wrapped layer (``Bidirectional``, ``TimeDistributed``)."""
     inner = config[key]
     return inner["class_name"], inner["config"]
 
 
-from . import convolution, core, recurrent, attention, normalization, reshaping  # noqa: E402,F401
+from . import convolution, core, recurrent, attention, normalization, reshaping, operations  # noqa: E402,F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from ..expr import Add, Mul, Num, Sym, total
-from . import Part, ShapeRule, macs, params, shape
+from . import Part, ShapeRule, macs, params, shape, sized
 
 GROUPED = ("GroupQueryAttention", "GroupedQueryAttention")  # exported name, class name
 
@@ -56,9 +56,8 @@ def attention_parts(config: dict, heads, sizes, features, out: Sym) -> list[Part
     return parts + [output_projection(hq, vd, out, bias)]
 
 
-def positions(shape_, axes, name: str, meaning: str) -> Sym | None:
-    sizes = [shape_[a] for a in axes]
-    return None if None in sizes else Sym(name, math.prod(sizes), meaning)
+def positions(shape_, axes, name: str, meaning: str) -> Sym:
+    return sized(name, [shape_[a] for a in axes], meaning)
 
 
 def mha_syms(config: dict, input_shapes):
@@ -104,8 +103,6 @@ def multi_head_attention_macs(config, input_shapes, output):
         seen = tk
     else:
         seen = positions(value, axes, "S", "key positions each query attends to (attention_axes)")
-    if None in (tq, tk, seen):
-        return None
     counts = [Mul(tq, dq, h, kd), Mul(tk, dk, h, kd), Mul(tk, dv, h, vd)]
     if config.get("use_gate"):
         counts.append(Mul(tq, dq, h, vd))
@@ -139,10 +136,8 @@ def grouped_query_attention_macs(config, input_shapes, output):
     query, key, value = query_key_value(input_shapes)
     hq, hkv, hd = gqa_syms(config)
     dq, dk, dv = feature_syms(input_shapes)
-    if query[1] is None or value[1] is None:
-        return None
-    tq = Sym("T_q", query[1], "query positions")
-    tk = Sym("T_k", value[1], "key and value positions")
+    tq = sized("T_q", [query[1]], "query positions")
+    tk = sized("T_k", [value[1]], "key and value positions")
     counts = [Mul(tq, dq, hq, hd), Mul(tk, dk, hkv, hd), Mul(tk, dv, hkv, hd)]
     if config.get("use_gate"):
         counts.append(Mul(tq, dq, hq, hd))
@@ -179,7 +174,5 @@ def attention_macs(config, input_shapes, output):
     query, key, value = query_key_value(input_shapes)
     tq = positions(query, range(1, len(query) - 1), "T_q", "query positions")
     tk = positions(value, range(1, len(value) - 1), "T_k", "key and value positions")
-    if tq is None or tk is None:
-        return None
     dq, _, dv = feature_syms(input_shapes)
     return Mul(tq, tk, Add(dq, dv))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
-from ..expr import Add, Ceil, Div, Floor, Max, Mul, Num, Sub, Sym, product, total
-from . import Derivation, Part, ShapeRule, macs, params, shape
+from ..expr import Add, Ceil, Div, Floor, Max, Mul, Num, Sub, Sym, product
+from . import Derivation, Part, ShapeRule, macs, params, shape, sized
 from .core import lora_parts
 
 AXIS_NAMES = {1: ["length"], 2: ["height", "width"], 3: ["depth", "height", "width"]}
@@ -231,44 +229,34 @@ def global_pooling_shape(config, input_shapes):
     return ShapeRule((shape_in[0], c))
 
 
-def positions(sizes) -> Sym | None:
-    if any(n is None for n in sizes):
-        return None
-    return Sym("P", math.prod(sizes), "output positions (product of the output spatial sizes)")
+def positions(sizes) -> Sym:
+    return sized("P", sizes, "output positions (product of the output spatial sizes)")
 
 
 @macs(*CONV)
 def convolution_macs(config, input_shapes, output):
-    places = positions(spatial(config, output))
-    if places is None:
-        return None
+    """Each output position: every filter multiplies its kernel with the window it sees."""
     (part,) = convolution_params({**config, "use_bias": False, "lora_rank": None}, input_shapes)
-    return Mul(places, part.expr)
+    return Mul(positions(spatial(config, output)), part.expr)
 
 
 @macs(*TRANSPOSE)
 def transpose_macs(config, input_shapes, output):
-    places = positions(spatial(config, input_shapes[0]))
-    if places is None:
-        return None
-    places = Sym("Q", places.number, "input positions (product of the input spatial sizes)")
-    (part,) = convolution_params({**config, "use_bias": False}, input_shapes)
+    """Each input position is multiplied by every kernel and added into the output."""
+    places = sized("Q", spatial(config, input_shapes[0]), "input positions (product of the input spatial sizes)")
+    (part,) = convolution_params({**config, "use_bias": False, "lora_rank": None}, input_shapes)
     return Mul(places, part.expr)
 
 
 @macs(*DEPTHWISE)
 def depthwise_macs(config, input_shapes, output):
-    places = positions(spatial(config, output))
-    if places is None:
-        return None
     (part,) = depthwise_params({**config, "use_bias": False}, input_shapes)
-    return Mul(places, part.expr)
+    return Mul(positions(spatial(config, output)), part.expr)
 
 
 @macs(*SEPARABLE)
 def separable_macs(config, input_shapes, output):
+    """The depthwise step and the 1 x 1 step, both at every output position."""
     places = positions(spatial(config, output))
-    if places is None:
-        return None
     depthwise, pointwise = separable_params({**config, "use_bias": False}, input_shapes)
-    return total(Mul(places, depthwise.expr), Mul(places, pointwise.expr))
+    return Mul(places, Add(depthwise.expr, pointwise.expr))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from ..expr import Add, Expr, Mul, Num, Sym, Times, product
-from . import Derivation, Part, ShapeRule, macs, no_params, params, shape
+from . import Derivation, Part, ShapeRule, macs, no_macs, no_params, params, shape, sized
 
 
 def features_sym(input_shape) -> Sym:
@@ -38,14 +36,12 @@ def dense_params(config, input_shapes):
     return [Part("kernel", Mul(u, i))]
 
 
-def leading_positions(input_shape) -> Expr | None:
+def leading_positions(input_shape) -> Expr:
     """Dense acts on the last axis once per position of the axes before it."""
     middle = input_shape[1:-1]
-    if any(n is None for n in middle):
-        return None
     if not middle:
         return Num(1)  # dropped by product(): a plain (batch, features) input
-    return Sym("P", math.prod(middle), "positions (product of the axes between batch and features)")
+    return sized("P", middle, "positions (product of the axes between batch and features)")
 
 
 @shape("Dense")
@@ -56,10 +52,9 @@ def dense_shape(config, input_shapes):
 @macs("Dense")
 def dense_macs(config, input_shapes, output):
     shape_in = input_shapes[0]
-    places = leading_positions(shape_in)
-    if places is None or shape_in[-1] is None:
+    if shape_in[-1] is None:
         return None
-    return product(places, features_sym(shape_in), units_sym(config))
+    return product(leading_positions(shape_in), features_sym(shape_in), units_sym(config))
 
 
 @params("Embedding", "ReversibleEmbedding")
@@ -129,6 +124,42 @@ no_params(
 )
 no_params(
     "it only changes values at random during training (no weights; its seed is not a parameter)",
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
+    "GaussianNoise", "AlphaDropout", "ActivityRegularization",
+)
+
+
+# Multiply-accumulates: the convention (docs/formulas.rst) counts only products summed into a
+# dot product. These layers do none at inference, and their rows say which rule applies.
+POOLING = (
+    *(f"{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
+    *(f"Global{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
+    *(f"Adaptive{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)),
+)
+no_macs("it only holds the input", "InputLayer")
+no_macs("pooling compares or averages values: no products are summed", *POOLING)
+no_macs("an embedding looks rows up in its table: no arithmetic", "Embedding", "ReversibleEmbedding")
+no_macs(
+    "it only moves, copies or pads values",
+    "Flatten", "Reshape", "Permute", "RepeatVector", "Cropping1D", "Cropping2D", "Cropping3D",
+    "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Identity", "Masking",
+)
+no_macs(
+    "it combines its inputs element by element or joins them: no products are summed",
+    "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
+    "CustomScaleLayer",  # InceptionResNetV2's private layer: x + scale * y, value by value
+)
+no_macs(
+    "it applies a function to each value on its own, which is not counted",
+    "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU", "Rescaling", "LayerScale",
+)
+no_macs(
+    "normalisation scales and shifts each value, which is not counted",
+    "BatchNormalization", "LayerNormalization", "RMSNormalization", "GroupNormalization",
+    "Normalization", "UnitNormalization",
+)
+no_macs(
+    "it acts only in training; at inference it passes values through",
     "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
     "GaussianNoise", "AlphaDropout", "ActivityRegularization",
 )

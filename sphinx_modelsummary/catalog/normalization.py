@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..expr import Add, Mul, Num, Sym, product
-from . import Part, inner_layer, output_shape, parameter_parts, params, shape
+from . import Part, inner_layer, mac_count, macs, output_shape, parameter_parts, params, shape
 from .convolution import CONV, DEPTHWISE, TRANSPOSE, channels_sym, filters_sym, multiplier_sym
 from .core import units_sym
 from .reshaping import einsum_weights, identity_shape
@@ -110,6 +110,13 @@ def spectral_normalization_params(config, input_shapes):
 def spectral_normalization_shape(config, input_shapes):
     name, inner = inner_layer(config)
     return output_shape(name, inner, input_shapes)
+
+
+@macs("SpectralNormalization")
+def spectral_normalization_macs(config, input_shapes, output):
+    """The wrapped layer's count: the power iteration runs only in training."""
+    name, inner = inner_layer(config)
+    return mac_count(name, inner, input_shapes, output)
 
 
 shape(

@@ -16,6 +16,7 @@ from . import (
     parameter_parts,
     params,
     shape,
+    sized,
 )
 from .convolution import channels_sym, convolution_shape, filters_sym, kernel_syms, positions
 from .convolution import rank_of, spatial
@@ -28,9 +29,8 @@ CELLS = tuple(f"{name}Cell" for name in GATES)
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 
 
-def timesteps(input_shape) -> Sym | None:
-    t = input_shape[1]
-    return None if t is None else Sym("T", t, "timesteps (length of the input sequence)")
+def timesteps(input_shape) -> Sym:
+    return sized("T", [input_shape[1]], "timesteps (length of the input sequence)")
 
 
 def cells(name: str, config: dict) -> list[tuple[str, dict]] | None:
@@ -94,13 +94,18 @@ def recurrent_shape(name: str, config: dict, input_shapes):
     return ShapeRule((batch, units))
 
 
-def recurrent_macs(name: str, config: dict, input_shapes, output):
-    """Per step, each gate multiplies the input and the previous state by its kernels."""
-    links = chain(name, config, input_shapes[0])
-    steps = timesteps(input_shapes[0])
-    if links is None or steps is None or input_shapes[0][-1] is None:
+def step_macs(name: str, config: dict, input_shape):
+    """One step: each gate multiplies the input and the previous state by its kernels."""
+    links = chain(name, config, input_shape)
+    if links is None or input_shape[-1] is None:
         return None
-    return Mul(steps, total(*(product(g, u, Add(i, u)) for g, u, i, _ in links)))
+    return total(*(product(g, u, Add(i, u)) for g, u, i, _ in links))
+
+
+def recurrent_macs(name: str, config: dict, input_shapes, output):
+    """Every time step runs the cell once: ``T`` times the step's count."""
+    step = step_macs(name, config, input_shapes[0])
+    return None if step is None else Mul(timesteps(input_shapes[0]), step)
 
 
 for _name in (*RNN_LAYERS, "RNN"):
@@ -109,6 +114,7 @@ for _name in (*RNN_LAYERS, "RNN"):
     macs(_name)(lambda config, shapes, out, name=_name: recurrent_macs(name, config, shapes, out))
 for _name in (*CELLS, "StackedRNNCells"):
     params(_name)(lambda config, shapes, name=_name: recurrent_params(name, config, shapes))
+    macs(_name)(lambda config, shapes, out, name=_name: step_macs(name, config, shapes[0]))
 
 
 def step_shape(input_shape) -> tuple:
@@ -138,13 +144,10 @@ def conv_lstm_shape(config, input_shapes):
 
 @macs(*CONV_LSTM)
 def conv_lstm_macs(config, input_shapes, output):
-    steps = timesteps(input_shapes[0])
+    """Every step, at every output position, the four gates convolve the input and the state."""
     step_out = conv_lstm_shape({**config, "return_sequences": False}, input_shapes).shape
-    places = positions(spatial(config, step_out))
-    if steps is None or places is None:
-        return None
     (part,) = conv_lstm_params({**config, "use_bias": False}, input_shapes)
-    return Mul(steps, places, part.expr)
+    return Mul(timesteps(input_shapes[0]), positions(spatial(config, step_out)), part.expr)
 
 
 def directions(config: dict) -> list[tuple[str, str, dict]]:
@@ -184,11 +187,12 @@ def bidirectional_shape(config, input_shapes):
 
 @macs("Bidirectional")
 def bidirectional_macs(config, input_shapes, output):
+    """The forward and the backward layer each read the whole sequence."""
     counts = []
     for _, name, inner in directions(config):
         rule = output_shape(name, inner, input_shapes)
         counts.append(rule and mac_count(name, inner, input_shapes, rule.shape))
-    return None if None in counts else total(*counts)
+    return None if None in counts else Add(*counts)
 
 
 @params("TimeDistributed")
@@ -211,8 +215,7 @@ def time_distributed_shape(config, input_shapes):
 def time_distributed_macs(config, input_shapes, output):
     """The inner layer's count, once per time step."""
     name, inner = inner_layer(config)
-    steps = timesteps(input_shapes[0])
     count = mac_count(name, inner, [step_shape(s) for s in input_shapes], step_shape(output))
-    if steps is None or count is None:
-        return None
-    return Mul(steps, count)
+    if count is None or (isinstance(count, Num) and count.number == 0):
+        return count
+    return Mul(timesteps(input_shapes[0]), count)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from ..expr import Add, Div, Mul, Num, Sub, Sym, Times, product
-from . import Derivation, Part, ShapeRule, inner_layer, macs, no_params, output_shape
-from . import parameter_parts, params, shape
+from . import Derivation, Part, ShapeRule, Unknown, inner_layer, mac_count, macs, no_macs, no_params
+from . import output_shape, parameter_parts, params, shape, sized
 from .convolution import AXIS_NAMES, as_tuple, channels, conv_length, derive, input_sym, rank_of
 from .convolution import spatial, with_channels
 from .core import lora_parts
@@ -39,20 +39,51 @@ def sizes_text(sizes) -> Times | Num:
 
 @shape("Reshape")
 def reshape_shape(config, input_shapes):
+    """The target shape, with a ``-1`` inferred from the number of values; an output axis that
+    gathers several input axes says so (``49 x 32 = 1,568``)."""
     shape_in = input_shapes[0]
     target = list(config["target_shape"])
-    if -1 not in target:
-        return ShapeRule((shape_in[0], *target))
-    at = target.index(-1)
-    if any(n is None for n in shape_in[1:]):
-        target[at] = None
-        return ShapeRule((shape_in[0], *target))
-    known = [n for n in target if n != -1]
-    inferred = sizes_text(shape_in[1:])
-    if known:
-        inferred = Div(inferred, sizes_text(known))
-    target[at] = inferred.integer()
-    return ShapeRule((shape_in[0], *target), [Derivation(f"axis {at + 1}", inferred)])
+    if -1 in target:
+        at = target.index(-1)
+        if any(n is None for n in shape_in[1:]):
+            target[at] = None
+        else:
+            known = [n for n in target if n != -1]
+            inferred = sizes_text(shape_in[1:])
+            if known:
+                inferred = Div(inferred, sizes_text(known))
+            target[at] = inferred.integer()
+            return ShapeRule((shape_in[0], *target), [Derivation(f"axis {at + 1}", inferred)])
+    merged = [
+        Derivation(f"axis {j + 1}", Times(*map(Num, shape_in[1:][first:last])))
+        for first, last, j in gathered_axes(list(shape_in[1:]), target)
+    ]
+    return ShapeRule((shape_in[0], *target), merged)
+
+
+def gathered_axes(sizes: list, target: list) -> list[tuple[int, int, int]]:
+    """``(first, last, j)``: input axes ``first:last`` (two or more) become output axis ``j``.
+
+    Axes are matched from the left while the products agree; an unknown size matches only
+    an unknown size, and anything after an unmatched axis is left alone.
+    """
+    found, i, j = [], 0, 0
+    while i < len(sizes) and j < len(target):
+        if sizes[i] is None or target[j] is None:
+            if sizes[i] is not None or target[j] is not None:
+                break
+            i, j = i + 1, j + 1
+            continue
+        first, have = i, sizes[i]
+        while have < target[j] and i + 1 < len(sizes) and sizes[i + 1] is not None:
+            i += 1
+            have *= sizes[i]
+        if have != target[j]:
+            break
+        if i > first:
+            found.append((first, i + 1, j))
+        i, j = i + 1, j + 1
+    return found
 
 
 @shape("Permute")
@@ -245,11 +276,13 @@ def einsum_dense_macs(config, input_shapes, output):
     spec_in, spec_w, _, ellipsis = einsum_specs(config["equation"])
     batch_free = spec_in if ellipsis == "left" else spec_in[1:]
     letters = dict.fromkeys(batch_free + spec_w)
-    if any(sizes.get(letter) is None for letter in letters) or None in elided:
-        return None
-    loop = [einsum_sym(letter, sizes[letter], config) for letter in letters]
+    loop = [
+        einsum_sym(letter, sizes[letter], config) if sizes.get(letter) is not None
+        else Unknown(letter, f"size of axis {letter} of the equation; unknown")
+        for letter in letters
+    ]
     if elided:
-        loop.insert(0, Sym("P", math.prod(elided), "positions on the axes of the ellipsis"))
+        loop.insert(0, sized("P", elided, "positions on the axes of the ellipsis"))
     return product(*loop)
 
 
@@ -293,6 +326,31 @@ def layer_scale_params(config, input_shapes):
     return [Part("gamma", Sym("f", config["projection_dim"], "channels (projection_dim)"))]
 
 
+@macs("STFTSpectrogram")
+def stft_macs(config, input_shapes, output):
+    """Each frame of each channel is multiplied by the L x F Fourier kernels (a convolution)."""
+    batch, *rest = input_shapes[0]
+    c, n = rest if config.get("data_format") == "channels_first" else reversed(rest)
+    length, bins = stft_syms(config)
+    rule = stft_shape(config, input_shapes)
+    frames = rule.derivations[0].expr.integer() if rule.derivations else None
+    kernels = 1 if config.get("mode") in ("real", "imag") else 2
+    return product(
+        sized("N", [frames], "frames (the STFT's output length)"),
+        Sym("C", c, "input channels"), Num(kernels), length, bins,
+    )
+
+
+@macs("Dot")
+def dot_macs(config, input_shapes, output):
+    """Each output value is a dot product along the contracted axis."""
+    first = input_shapes[0]
+    axes = config["axes"]
+    axis = (axes if isinstance(axes, int) else axes[0]) % len(first)
+    out = list(output[1:])
+    return product(sized("O", out, "output values"), sized("n", [first[axis]], "length of the contracted axis"))
+
+
 @params("Wrapper")
 def wrapper_params(config, input_shapes):
     name, inner = inner_layer(config)
@@ -305,6 +363,12 @@ def wrapper_shape(config, input_shapes):
     return output_shape(name, inner, input_shapes)
 
 
+@macs("Wrapper")
+def wrapper_macs(config, input_shapes, output):
+    name, inner = inner_layer(config)
+    return mac_count(name, inner, input_shapes, output)
+
+
 no_params(
     "it transforms images by fixed rules, at random during training, and has no weights",
     *AUGMENTATION, "Resizing", "CenterCrop", "RandomCrop", "MaxNumBoundingBoxes",
@@ -315,3 +379,11 @@ no_params(
     "CategoryEncoding", "Discretization",
 )
 no_params("it computes a fixed mel spectrogram, with nothing to learn", "MelSpectrogram")
+no_macs("it resamples or crops values by a fixed rule, which is not counted",
+        "UpSampling1D", "UpSampling2D", "UpSampling3D", "Resizing", "CenterCrop", "RandomCrop")
+no_macs("it transforms images only in training; at inference it passes them through", *AUGMENTATION)
+no_macs(
+    "it maps values to indices, bins or encodings: no arithmetic",
+    "StringLookup", "IntegerLookup", "TextVectorization", "Hashing", "HashedCrossing",
+    "CategoryEncoding", "Discretization", "MaxNumBoundingBoxes",
+)

@@ -156,7 +156,8 @@ def _quantity(typ: str, row: dict) -> nodes.Node | str:
         text = group(row["activations"])
     elif typ == "macs":
         if row["macs"] is None:
-            return f"the catalog has no multiply-accumulate count for {who}"
+            return (f"the multiply-accumulates of {who} are not known (they depend on a size the input "
+                    "leaves open, or on code of the layer's own)")
         text = group(row["macs"])
     else:
         text = group(row["params"][{"params": "total", "non-trainable": "non_trainable"}.get(typ, typ)])
