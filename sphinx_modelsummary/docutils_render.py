@@ -214,6 +214,9 @@ def _cell(row: dict, key: str, options: SummaryOptions, mode: str) -> list[nodes
         return [_para(*parts)] if parts else []
     if key == "formula":
         return _formula_cell(row, options.formula, mode)
+    if key == "macs" and fmt.macs_cell(row)[0] is not None:  # the count per step, a size unknown
+        formula, note = fmt.macs_cell(row)
+        return [_para(*equation(fmt.latex_sides(formula, "both"), mode), nodes.Text(f" {note}"))]
     if key in ("output", "input"):
         shapes = row["output_shapes" if key == "output" else "input_shapes"]
         cell = [_para(nodes.Text(fmt.shapes_text(shapes).replace(" ", NBSP)))]

@@ -242,6 +242,9 @@ def cell_text(row: dict, key: str, formula_mode: str = "both", style: Style = UN
     if key == "formula":
         return formula_text(row, formula_mode, style)
     if key == "macs":
+        formula, note = macs_cell(row)
+        if formula is not None:
+            return f"{equation(formula, 'both', style)} {note}"
         return count_text(row["macs"]) if row["macs"] is not None else ""
     if key == "connected":
         return ", ".join(row["connected_to"])
@@ -305,22 +308,31 @@ def totals_lines(record: dict) -> list[str]:
         f"Trainable parameters: {group(totals['trainable'])}",
         f"Non-trainable parameters: {group(totals['non_trainable'])}",
     ]
-    if totals.get("macs_partial"):
-        def names(labels: list[str]) -> str:
-            return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
-
-        rows = {r["label"]: r for r in record["layers"]}
-        unknown = [rows[label] for label in totals.get("macs_unknown") or [] if label in rows]
-        open_sizes = [r["label"] for r in unknown if r.get("macs_formula")]
-        sized = names(open_sizes) + (" depends" if len(open_sizes) == 1 else " depend")
-        code = names([r["label"] for r in unknown if not r.get("macs_formula")])
-        why = "; ".join(([f"{sized} on a size the input leaves open"] if open_sizes else [])
-                        + ([f"the cost of {code} is not known"] if code else []))
-        known = f"at least {group(totals['macs'])}" if totals["macs"] else "not known"
-        lines.append(f"Multiply-accumulates per sample: {known} (partial: {why or 'some layers are not counted'})")
-    elif totals.get("macs") is not None:
-        lines.append(f"Multiply-accumulates per sample: {group(totals['macs'])}")
+    macs = macs_total_text(record)
+    if macs:
+        lines.append(f"Multiply-accumulates per sample: {macs}")
     return lines
+
+
+def macs_total_text(record: dict) -> str:
+    """``2,440,960``, or ``at least 1,234 (partial: encoder depends on a size the input
+    leaves open)`` when some layers' counts are not known; ``""`` without a count."""
+    totals = record["totals"]
+    if not totals.get("macs_partial"):
+        return group(totals["macs"]) if totals.get("macs") is not None else ""
+
+    def names(labels: list[str]) -> str:
+        return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+
+    rows = {r["label"]: r for r in record["layers"]}
+    unknown = [rows[label] for label in totals.get("macs_unknown") or [] if label in rows]
+    open_sizes = [r["label"] for r in unknown if r.get("macs_formula")]
+    sized = names(open_sizes) + (" depends" if len(open_sizes) == 1 else " depend")
+    code = names([r["label"] for r in unknown if not r.get("macs_formula")])
+    why = "; ".join(([f"{sized} on a size the input leaves open"] if open_sizes else [])
+                    + ([f"the cost of {code} is not known"] if code else []))
+    known = f"at least {group(totals['macs'])}" if totals["macs"] else "not known"
+    return f"{known} (partial: {why or 'some layers are not counted'})"
 
 
 def totals_note(record: dict) -> str:
@@ -328,9 +340,19 @@ def totals_note(record: dict) -> str:
     totals = record["totals"]
     words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable",
              memory_text(record)]
-    if totals.get("macs"):
-        words.append(f"{group(totals['macs'])} MACs")
+    macs = macs_total_text(record)
+    if macs and macs != "0":
+        words.append(f"{macs} MACs" if not totals.get("macs_partial") else f"MACs {macs}")
     return " · ".join(words)
+
+
+def macs_cell(row: dict) -> tuple[dict | None, str]:
+    """What a MACs cell shows besides a count: the formula per step with the unknown sizes
+    named, when a size the input leaves open makes the count unknown."""
+    formula = row.get("macs_formula")
+    if row["macs"] is not None or not formula:
+        return None, ""
+    return formula, f"({', '.join(formula.get('unknown') or ['a size'])} unknown)"
 
 
 def _bytes(n: int) -> str:

@@ -53,6 +53,9 @@ def text_cell(row: dict, key: str, mode: str = "both", derivations: bool = True,
         return Cell.of(*(piece for shape in row["output_shapes"] for piece in fmt.size_parts(shape, style)))
     if key == "formula":
         return _formula_cell(row, mode, style)
+    if key == "macs" and fmt.macs_cell(row)[0] is not None:
+        formula, note = fmt.macs_cell(row)
+        return Cell.of(*fmt.split_sides(fmt.equation_sides(formula, "both", style)), note)
     if key == "connected":
         names = row["connected_to"]
         return Cell.of(*(name + ("," if i < len(names) - 1 else "") for i, name in enumerate(names)))
