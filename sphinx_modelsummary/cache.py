@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .record_check import entry_problem
 from .summary import SCHEMA
 
 BACKEND_DISTRIBUTIONS = {
@@ -29,9 +30,16 @@ BACKEND_DISTRIBUTIONS = {
 
 
 def file_digest(path: str | Path) -> str | None:
+    """The SHA-256 of a regular file, or None (a device or a pipe could be endless)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        if not os.path.isfile(path):
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return None
 
 
@@ -108,10 +116,18 @@ class SummaryCache:
             return Lookup(None, missing=f"no cache entry {path.name}")
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-            record, sources, versions = entry["record"], entry["sources"], entry["framework"]
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             return Lookup(None, missing=f"the cache entry {path.name} is unreadable ({type(error).__name__})")
-        record["model"]["sources"] = [str((self.root / rel).resolve()) for rel in sources]
+        problem = entry_problem(entry, spec.strip(), _normal_shape(input_shape))
+        if not problem and entry["record"]["schema"] != SCHEMA:
+            problem = f"its record has schema {entry['record']['schema']}, not {SCHEMA}"
+        if problem:  # an entry is input from outside: one of the wrong shape is never used
+            return Lookup(None, missing=f"the cache entry {path.name} is invalid: {problem}")
+        record, sources, versions = entry["record"], entry["sources"], entry["framework"]
+        try:
+            record["model"]["sources"] = [str((self.root / rel).resolve()) for rel in sources]
+        except (OSError, RuntimeError) as error:  # a symlink loop, a name too long
+            return Lookup(None, missing=f"the cache entry {path.name} names a source that cannot be found ({error})")
         changed = [rel for rel, digest in sources.items() if file_digest(self.root / rel) != digest]
         if changed:
             return Lookup(record, stale=f"{', '.join(changed)} changed since the entry was made")
@@ -128,7 +144,7 @@ class SummaryCache:
         for source in record["model"].get("sources", []):
             sources[Path(os.path.relpath(source, self.root)).as_posix()] = file_digest(source)
         portable = {**record, "model": {**record["model"], "sources": sorted(sources)}}
-        entry = {"spec": spec, "input_shape": input_shape, "framework": framework_versions(),
+        entry = {"spec": spec.strip(), "input_shape": input_shape, "framework": framework_versions(),
                  "sources": sources, "record": portable}
         path = self.path(spec, input_shape)
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,9 @@
-"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|json]``."""
+"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|json]``.
+
+Exit statuses (documented in ``docs/cli.rst``): 0 the summary was printed; 1 the model
+could not be summarised (the message names the problem, as the directive's warning
+would); 2 a wrong command line; 3 a bug in sphinx-modelsummary; 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ import json
 import os
 import sys
 
-from .errors import ModelSpecError
+from .errors import Problem
 from .format import COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, parse_columns
+
+OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formula", choices=FORMULA_MODES, default="both")
     parser.add_argument("--explain", action="store_true",
                         help="after the table, the shape walk and one sentence per layer")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a wrong command line exits with USAGE_ERROR
     try:
         columns = parse_columns(args.columns)
     except ValueError as error:
@@ -31,18 +38,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
-    from .summary import summarize
+    from .lookup import compute
 
     try:
-        record = summarize(args.spec, args.input_shape)
-    except ModelSpecError as error:
-        print(f"sphinx-modelsummary: error ({error.problem.value}): {error}", file=sys.stderr)
-        return 1
+        entry = compute(args.spec, args.input_shape)  # whatever the model's code raises, but Ctrl-C
+    except KeyboardInterrupt:
+        print("sphinx-modelsummary: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    if entry.error is not None:
+        problem, message = entry.error
+        print(f"sphinx-modelsummary: error ({problem}): {message}", file=sys.stderr)
+        return INTERNAL_ERROR if problem == Problem.INTERNAL.value else MODEL_ERROR
+    record = entry.record
     if args.format == "json":
         print(json.dumps(record, indent=2))
-        return 0
+        return OK
     from . import render
 
     renderer = {"text": render.to_text, "markdown": render.to_markdown, "html": render.to_html}[args.format]
     sys.stdout.write(renderer(record, columns, args.formula, explain=args.explain))
-    return 0
+    return OK

@@ -538,27 +538,6 @@ def test_editing_a_model_re_reads_only_its_pages(tmp_path):
     assert html_b.stat().st_mtime_ns == written_b
 
 
-def test_parallel_reads_start_with_the_pages_that_need_the_framework(tmp_path):
-    pages = {"index": "Prose only.\n", "a": ".. model-summary:: m:second\n", "b": "Prose.\n",
-             "c": "```{model-summary} m:first\n```\n", "d": ".. model-summary:: m:second\n   :totals: no\n"}
-    for name, text in pages.items():
-        (tmp_path / f"{name}.rst").write_text(text)
-
-    class App:
-        parallel = 2
-
-    class Env:
-        def doc2path(self, docname):
-            return tmp_path / f"{docname}.rst"
-
-    docnames = list(pages)
-    sphinx_ext._summaries_first(App(), Env(), docnames)
-    assert docnames == ["c", "a", "d", "index", "b"]  # by spec, then the rest in their order
-    App.parallel = 1
-    sphinx_ext._summaries_first(App(), Env(), docnames := list(pages))
-    assert docnames == list(pages)
-
-
 def test_names_come_out_literally_in_html_and_latex(basic):
     html = (basic["html"].outdir / "odd.html").read_text()
     assert '<span class="pre">odd&lt;&amp;$%#&gt;_name</span>' in html

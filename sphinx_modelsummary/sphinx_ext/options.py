@@ -31,17 +31,31 @@ def parse_bool(value: Any) -> bool:
     raise ValueError(f"expected yes or no (or no value at all), not {value!r}")
 
 
+def _text_or_none(value: Any, expected: str) -> str:
+    """A string value as it is, ``None`` as ``""``; any other type is a ValueError."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"expected {expected}, not {value!r}")
+    return value
+
+
 def parse_formula(value: Any) -> str:
-    text = str(value or "").strip().lower() or "both"
+    text = _text_or_none(value, f"one of {', '.join(fmt.FORMULA_MODES)}").strip().lower() or "both"
     if text not in fmt.FORMULA_MODES:
         raise ValueError(f"expected one of {', '.join(fmt.FORMULA_MODES)}, not {value!r}")
     return text
 
 
+def _names(value: Any, expected: str, joiner: str) -> str:
+    """A string, or a list or tuple of strings joined into one."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return joiner.join(value)
+    return _text_or_none(value, expected)
+
+
 def parse_columns(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(v) for v in value)
-    return tuple(fmt.parse_columns(value))
+    return tuple(fmt.parse_columns(_names(value, "column names (a string, or a list of strings)", ", ")))
 
 
 def parse_depth(value: Any) -> int | None:
@@ -80,9 +94,7 @@ def parse_count(value: Any) -> int:
 
 
 def parse_classes(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        value = " ".join(str(v) for v in value)
-    return tuple(directives.class_option(str(value or "")))
+    return tuple(directives.class_option(_names(value, "class names (a string, or a list of strings)", " ")))
 
 
 def _text(value: Any) -> str:
@@ -105,13 +117,14 @@ SETTINGS = (
     Setting("input-shape", "input_shape", _text),
     Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
     Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
-    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool,)),
-    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool,)),
-    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool,)),
+    # str too for yes/no values, so Sphinx passes `-D modelsummary_totals=no` on to be read here
+    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool, str)),
+    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool, str)),
+    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool, str)),
     Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
     Setting("layers", "layers", parse_layers),
-    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool,)),
-    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool,)),
+    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool, str)),
+    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool, str)),
     Setting("caption", "caption", _text),
     Setting("name", "name", _text),
     Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),
@@ -120,21 +133,33 @@ SETTINGS = (
 _BY_OPTION = {s.option: s for s in SETTINGS}
 
 
-def config_defaults(config, warn: bool = False) -> dict[str, Any]:
+def config_defaults(config) -> dict[str, Any]:
     """The validated ``modelsummary_*`` values (a bad one falls back to its default)."""
     values: dict[str, Any] = {}
     for setting in SETTINGS:
+        if setting.config is not None:
+            try:
+                values[setting.field] = setting.parse(getattr(config, setting.config, setting.default))
+            except ValueError:
+                values[setting.field] = setting.parse(setting.default)
+    return values
+
+
+def check_config(config) -> None:
+    """Warn about each bad ``modelsummary_*`` value (any type: ``5``, ``True``, ``{"layer"}``,
+    ``"no"`` from ``-D``) and put its default in its place; a good one is stored read, so
+    Sphinx's own type check finds nothing to say."""
+    for setting in SETTINGS:
         if setting.config is None:
             continue
-        raw = getattr(config, setting.config, setting.default)
+        raw = getattr(config, setting.config)
         try:
-            values[setting.field] = setting.parse(raw)
+            value = setting.parse(raw)
         except ValueError as error:
-            if warn:
-                logger.warning("conf.py: %s = %r: %s; using the default, %r", setting.config, raw, error,
-                               setting.default, type="modelsummary", subtype=Problem.OPTION.value)
-            values[setting.field] = setting.parse(setting.default)
-    return values
+            logger.warning("conf.py: %s = %r: %s; using the default, %r", setting.config, raw, error,
+                           setting.default, type="modelsummary", subtype=Problem.OPTION.value)
+            value = setting.default
+        setattr(config, setting.config, value)
 
 
 def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
@@ -145,7 +170,10 @@ def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
     values = config_defaults(config)
     given: dict[str, Any] = {}
     for option, raw in options.items():
-        setting = _BY_OPTION[option]
+        setting = _BY_OPTION.get(option)
+        if setting is None:
+            raise ValueError(f":{option}: is not an option of model-summary; the options are "
+                             + ", ".join(f":{name}:" for name in _BY_OPTION))
         try:
             given[setting.field] = setting.parse(raw)
         except ValueError as error:
