@@ -20,7 +20,7 @@ import pytest
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_modelsummary import lookup, sphinx_ext
+from sphinx_modelsummary import lookup
 from sphinx_modelsummary.sphinx_ext.directive import cache_for
 from sphinx_modelsummary.docutils_render import TEXT_ATTRIBUTE
 

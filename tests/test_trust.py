@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cache import small_record
 
 from sphinx_modelsummary.cache import SummaryCache
 from sphinx_modelsummary.errors import ModelSpecError, Problem
 from sphinx_modelsummary.record_check import latex_problem, record_problem
 from sphinx_modelsummary.spec import parse_input_shapes, parse_spec
 from sphinx_modelsummary.sphinx_ext.directive import find_summaries
-from test_cache import small_record
 
 REPO = Path(__file__).resolve().parents[1]
 TRUST = Path(__file__).resolve().parent / "roots" / "test-trust"
@@ -149,8 +149,8 @@ def test_code_that_ran_is_a_source_however_it_was_reached(user_code):
     (user_code / "ms_lazy_user.py").write_text("def build():\n    import ms_width\n    import ms_blocks\n"
                                                "    return ms_blocks.dense() if ms_width.WIDTH else None\n")
     (user_code / "ms_width.py").write_text("WIDTH = 2\n")
-    import ms_blocks  # noqa: F401  (registered before, as conf.py or another page might)
-    import ms_width  # noqa: F401
+    import ms_blocks
+    import ms_width
 
     sources = summarize("ms_user:build")["model"]["sources"]
     assert str(user_code / "ms_blocks.py") in sources  # reached through a dict, not an import

@@ -12,6 +12,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from io import StringIO
 from pathlib import Path
@@ -20,8 +22,8 @@ import pytest
 
 pytest.importorskip("keras")
 
-from sphinx.testing.util import SphinxTestApp  # noqa: E402
-from test_cache_builds import sphinx_build  # noqa: E402
+from sphinx.testing.util import SphinxTestApp
+from test_cache_builds import sphinx_build
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-trust"
 
@@ -47,9 +49,6 @@ def trust(tmp_path_factory):
     marker = tmp / "lambda-ran.txt"
     script = ("import sys; sys.path.insert(0, sys.argv[1]); import ms_trust_models as m; "
               "m.lambda_model(sys.argv[2]).save(sys.argv[3])")
-    import subprocess
-    import sys
-
     subprocess.run([sys.executable, "-c", script, str(src), str(marker), str(src / "lambda.keras")], check=True,
                    capture_output=True, timeout=300)
     marker.unlink()  # written as the model was built
@@ -139,6 +138,16 @@ def test_each_model_is_summarised_once_per_build(trust):
         assert sorted(builds) == ["conv", "sets_globals", "small"], builds
 
 
+def test_a_keyboard_interrupt_in_a_factory_stops_the_build(tmp_path):
+    src = tmp_path / "src"
+    write_project(src, {"conf.py": (ROOT / "conf.py").read_text(), "ms_trust_models.py": (ROOT / "ms_trust_models.py").read_text(),
+                        "index.rst": "Stop\n====\n\n.. model-summary:: ms_trust_models:interrupts\n"})
+    for options in ((), ("-j", "2")):
+        status, _, stderr = sphinx_build(src, tmp_path / f"out{len(options)}", *options)
+        assert status == 2 and "Interrupted" in stderr, stderr
+        assert not (tmp_path / f"out{len(options)}" / "index.html").exists()
+
+
 # Stale sources ---------------------------------------------------------------------------------
 
 
@@ -225,10 +234,10 @@ def test_bad_cache_entries_are_recomputed_or_warned_about(tmp_path):
         assert "is invalid" in warning and warning.endswith("[modelsummary.uncached]")
         assert "Prose." in (tmp_path / "cached" / "b.html").read_text() and "javascript" not in (
             tmp_path / "cached" / "a.html").read_text()
-        status, imported, stderr = sphinx_build(src, out, "-E", "-W")  # auto: computed afresh
-        assert status == 0, stderr
-        assert "Total parameters: 24" in (out / "a.html").read_text()  # 2 * 8 + 8
-        assert json.loads(entry.read_text())["record"]["totals"]["params"] == 24
+    status, _, stderr = sphinx_build(src, out, "-E", "-W")  # auto: computed afresh
+    assert status == 0, stderr
+    assert "Total parameters: 24" in (out / "a.html").read_text()  # 2 * 8 + 8
+    assert json.loads(entry.read_text())["record"]["totals"]["params"] == 24
 
 
 # conf.py values of the wrong type ----------------------------------------------------------------
