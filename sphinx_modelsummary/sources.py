@@ -14,6 +14,7 @@ import builtins
 import contextlib
 import functools
 import importlib
+import importlib.util
 import os
 import sys
 import sysconfig
@@ -35,10 +36,10 @@ class Watched:
 
 
 @contextlib.contextmanager
-def watch(seen: Watched):
-    """Record into ``seen`` the code that runs and the imports made in this thread.
-
-    A tracer that was already set (a debugger, coverage) keeps being called."""
+def watch(seen: Watched, code: bool = True):
+    """Record into ``seen`` the imports made in this thread and, with ``code``, the code
+    that runs (which doubles the time Python code takes, so it is asked for only where
+    the user's code may run). A tracer already set (a debugger, coverage) is still called."""
     previous_trace = sys.gettrace()
     original_import, original_import_module = builtins.__import__, importlib.import_module
 
@@ -63,7 +64,8 @@ def watch(seen: Watched):
         return module
 
     builtins.__import__, importlib.import_module = traced_import, traced_import_module
-    sys.settrace(tracer)
+    if code:
+        sys.settrace(tracer)
     try:
         yield seen
     finally:
@@ -78,14 +80,33 @@ def _installed() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def user_file(path: str | None) -> str | None:
-    """``path`` resolved, when it is a file of the user's code; else ``None``."""
+def _users_path(path: str | None) -> str | None:
+    """``path`` resolved, when it is outside Python and its installed packages."""
     if not path or "site-packages" in path or "dist-packages" in path or path.startswith("<"):
         return None
     resolved = str(Path(path).resolve())
-    if resolved.startswith(_installed()) or not os.path.isfile(resolved):
-        return None
-    return resolved
+    return None if (resolved + os.sep).startswith(_installed()) else resolved
+
+
+def user_file(path: str | None) -> str | None:
+    """``path`` resolved, when it is a file of the user's code; else ``None``."""
+    resolved = _users_path(path)
+    return resolved if resolved and os.path.isfile(resolved) else None
+
+
+def is_users(module_name: str) -> bool:
+    """Whether a module is the user's code, judged by its top-level package, found
+    without importing it (``keras.applications`` is not; when in doubt, it is)."""
+    top = module_name.partition(".")[0]
+    try:
+        module = sys.modules.get(top)
+        found = module.__spec__ if module is not None else importlib.util.find_spec(top)
+    except Exception:  # a finder that failed: the import will say why
+        return True
+    if found is None:
+        return True
+    places = [found.origin, *(found.submodule_search_locations or [])]
+    return any(_users_path(p) for p in places if p and os.path.isabs(p))  # not "frozen", "built-in"
 
 
 def _module_of(obj):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import isolation
 from .errors import ModelSpecError, Problem
-from .sources import Watched, note_import, user_sources, watch
+from .sources import Watched, is_users, note_import, user_sources, watch
 
 SPEC = re.compile(r"^(?P<module>[A-Za-z_][\w.]*):(?P<attr>[A-Za-z_][\w.]*)\s*(?P<call>\(.*\))?$", re.S)
 
@@ -164,8 +164,8 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
     """
     keras = import_keras()
     seen = Watched()
-    try:
-        with watch(seen):
+    try:  # an installed package's model (keras.applications) runs none of the user's code
+        with watch(seen, code=not spec.path and is_users(spec.module)):
             return _load(keras, spec, input_shapes, base_dir)
     except ModelSpecError as error:
         error.sources = user_sources(spec, base_dir, seen)
@@ -204,7 +204,7 @@ def _is_mock(obj) -> bool:
 def _resolve(spec: ModelSpec):
     first, before = spec.module not in sys.modules, isolation.settings()
     try:
-        with watch(Watched()) as seen:
+        with watch(Watched(), code=is_users(spec.module)) as seen:
             module = importlib.import_module(spec.module)
     except ModuleNotFoundError as error:
         raise ModelSpecError(

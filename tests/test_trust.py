@@ -18,6 +18,7 @@ from test_cache import small_record
 from sphinx_modelsummary.cache import SummaryCache
 from sphinx_modelsummary.errors import ModelSpecError, Problem
 from sphinx_modelsummary.record_check import latex_problem, record_problem
+from sphinx_modelsummary.sources import is_users
 from sphinx_modelsummary.spec import parse_input_shapes, parse_spec
 from sphinx_modelsummary.sphinx_ext.directive import find_summaries
 
@@ -157,6 +158,8 @@ def test_code_that_ran_is_a_source_however_it_was_reached(user_code):
     sources = summarize("ms_lazy_user:build")["model"]["sources"]
     assert str(user_code / "ms_width.py") in sources  # imported in the body, long after its first import
     assert not [s for s in sources if "site-packages" in s or "sphinx_modelsummary" in s]
+    # an installed package's model runs none of the user's code: it is not traced (which is slow)
+    assert is_users("ms_user") and is_users("examples.mnist") and not is_users("keras.applications")
 
 
 # Keras's global state --------------------------------------------------------------------------------
