@@ -68,13 +68,18 @@ def apply(chosen: dict) -> None:
 
 
 @contextlib.contextmanager
-def safe_mode():
-    """Keras's safe mode for loading a file, whatever ``enable_unsafe_deserialization()``
-    said before (Keras's global flag overrides ``load_model(safe_mode=True)``)."""
+def global_attribute(name: str, value):
+    """Keras's global ``name`` set to ``value`` for a while."""
     _, global_state = _modules()
-    saved = global_state.get_global_attribute("safe_mode_saving")
-    global_state.set_global_attribute("safe_mode_saving", True)
+    saved = global_state.get_global_attribute(name)
+    global_state.set_global_attribute(name, value)
     try:
         yield
     finally:
-        global_state.set_global_attribute("safe_mode_saving", saved)
+        global_state.set_global_attribute(name, saved)
+
+
+def safe_mode():
+    """Keras's safe mode for loading a file, whatever ``enable_unsafe_deserialization()``
+    said before (Keras's global flag overrides ``load_model(safe_mode=True)``)."""
+    return global_attribute("safe_mode_saving", True)

@@ -139,17 +139,9 @@ def _stderr_to(file):
         os.close(saved)
 
 
-@contextlib.contextmanager
 def fresh_names():
     """Name layers as if no model had been built before (``conv2d``, ``conv2d_1``, ...)."""
-    from keras.src.backend.common import global_state
-
-    saved = global_state.get_global_attribute("object_name_uids")
-    global_state.set_global_attribute("object_name_uids", None)
-    try:
-        yield
-    finally:
-        global_state.set_global_attribute("object_name_uids", saved)
+    return isolation.global_attribute("object_name_uids", None)
 
 
 def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_dir: str | Path = ".",
