@@ -91,6 +91,9 @@ def framework_versions() -> dict:
     }
 
 
+MAX_ENTRY_BYTES = 64 * 2**20  # the largest models' entries are a few MB
+
+
 @dataclass
 class Lookup:
     record: dict | None  # the cached record, stale or not; None when there is none
@@ -114,6 +117,8 @@ class SummaryCache:
         path = self.path(spec, input_shape)
         if not path.exists():
             return Lookup(None, missing=f"no cache entry {path.name}")
+        if not path.is_file() or path.stat().st_size > MAX_ENTRY_BYTES:  # a device or a pipe could be endless
+            return Lookup(None, missing=f"the cache entry {path.name} is invalid: not a regular file of a sane size")
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as error:

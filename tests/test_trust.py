@@ -92,6 +92,14 @@ def test_a_bad_entry_is_missing_not_a_crash(stored, change):
     assert found.record is None and "is invalid" in found.missing
 
 
+def test_an_entry_that_is_a_link_to_a_device_is_not_read(stored):
+    cache, path, _ = stored
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    found = cache.load("models:build", None)
+    assert found.record is None and "not a regular file" in found.missing
+
+
 def test_the_good_entry_is_used(stored):
     cache, _, _ = stored
     assert cache.load("models:build", None).record["totals"]["params"] == 320
