@@ -29,7 +29,7 @@ ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)}
 NO_CACHE = ("-D", "modelsummary_cache_dir=")
 
-MODELS = {  # page name -> spec (figures 1, 2, 3, 7)
+MODELS = {  # page name -> spec (figures 1, 2, 3, 7; figures 5 and 8 show counted:build)
     "mnist": "examples.mnist:build_cnn",
     "lstm": "examples.text:build_lstm",
     "encoder": "examples.transformer:build_encoder_block",
@@ -296,6 +296,13 @@ def large_model(repeat: int, large: str, sizes: list[int]) -> None:
     row(f"4. linearity: time({high}) / time({low}) / {high / low:g}", linearity, "<= 1.5", linearity <= 1.5)
 
 
+def counted_build(project: Path, out: Path, *options: str) -> tuple[float, int]:
+    """A cold build (cache off) of pages showing ``counted:build``: seconds, model builds."""
+    (project / "builds.txt").write_text("")
+    seconds = sphinx_build(project, out, "-E", *NO_CACHE, *options)["time"]
+    return seconds, len((project / "builds.txt").read_text().split())
+
+
 def same_model(tmp: Path, repeat: int) -> None:
     """Figure 5: ten pages showing the same model (cache off): one build, and the time."""
     spec = "counted:build"
@@ -303,11 +310,8 @@ def same_model(tmp: Path, repeat: int) -> None:
     one = make_project(tmp / "one", {"page0": spec}, extra={"counted.py": COUNTED})
     ratios, builds, runs = [], [], []
     for i in range(repeat):
-        times = []
-        for project in (ten, one):
-            (project / "builds.txt").write_text("")
-            times.append(sphinx_build(project, tmp / f"{project.name}-out{i}", "-E", *NO_CACHE)["time"])
-            builds.append(len((project / "builds.txt").read_text().split()))
+        times, counts = zip(*(counted_build(project, tmp / f"{project.name}-out{i}") for project in (ten, one)))
+        builds += counts
         ratios.append(times[0] / times[1])
         runs.append(times)
     t = [median(column) for column in zip(*runs)]
@@ -333,6 +337,24 @@ def parallel(tmp: Path, repeat: int) -> None:
     t = [median(column) for column in zip(*runs)]
     row("6. -j 2 / serial build (6 pages)", median(ratios), "<= 1.0", median(ratios) <= 1.0, ratios,
         parallel_s=t[0], serial_s=t[1], framework_in_main_process=any(r[2] for r in runs))
+
+
+def many_pages(tmp: Path, repeat: int) -> None:
+    """Figure 8: forty pages showing one small model (cache off), ``-j 2`` against serial."""
+    docs = make_project(tmp / "forty", {f"page{n:02}": "counted:build" for n in range(40)},
+                        extra={"counted.py": COUNTED})
+    ratios, builds, runs = [], [], []
+    for i in range(repeat):
+        serial, serial_builds = counted_build(docs, tmp / f"forty-serial-out{i}")
+        par, par_builds = counted_build(docs, tmp / f"forty-j2-out{i}", "-j", "2")
+        ratios.append(par / serial)
+        builds += [serial_builds, par_builds]
+        runs.append((par, serial))
+    assert "34,826" in (tmp / "forty-j2-out0" / "page39.html").read_text()
+    t = [median(column) for column in zip(*runs)]
+    row("8. forty pages, one model: -j 2 / serial build", median(ratios), "<= 1.0", median(ratios) <= 1.0, ratios,
+        parallel_s=t[0], serial_s=t[1])
+    row("8. ... model builds per sphinx-build", max(builds), "1", max(builds) == 1)
 
 
 # Report -----------------------------------------------------------------------------------
@@ -373,7 +395,7 @@ def main() -> None:
     started = time.perf_counter()
     child(KERAS_SCRIPT, "examples.mnist:build_cnn")  # warm the file cache before timing anything
     with tempfile.TemporaryDirectory(prefix="modelsummary-bench-") as tmp:
-        for figure in (cold_build, rebuilds, same_model, parallel):
+        for figure in (cold_build, rebuilds, same_model, parallel, many_pages):
             figure(Path(tmp), repeat)
             print(f"  {figure.__name__} done ({time.perf_counter() - started:.0f} s)", flush=True)
     large_model(repeat, large, sizes)

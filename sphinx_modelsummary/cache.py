@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .record_check import entry_problem
 from .summary import SCHEMA
 
 BACKEND_DISTRIBUTIONS = {
@@ -29,9 +30,16 @@ BACKEND_DISTRIBUTIONS = {
 
 
 def file_digest(path: str | Path) -> str | None:
+    """The SHA-256 of a regular file, or None (a device or a pipe could be endless)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        if not os.path.isfile(path):
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return None
 
 
@@ -95,6 +103,9 @@ def framework_versions() -> dict:
     }
 
 
+MAX_ENTRY_BYTES = 64 * 2**20  # the largest models' entries are a few MB
+
+
 @dataclass
 class Lookup:
     record: dict | None  # the cached record, stale or not; None when there is none
@@ -118,12 +129,22 @@ class SummaryCache:
         path = self.path(spec, input_shape)
         if not path.exists():
             return Lookup(None, missing=f"no cache entry {path.name}")
+        if not path.is_file() or path.stat().st_size > MAX_ENTRY_BYTES:  # a device or a pipe could be endless
+            return Lookup(None, missing=f"the cache entry {path.name} is invalid: not a regular file of a sane size")
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-            record, sources, versions = entry["record"], entry["sources"], entry["framework"]
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             return Lookup(None, missing=f"the cache entry {path.name} is unreadable ({type(error).__name__})")
-        record["model"]["sources"] = [str((self.root / rel).resolve()) for rel in sources]
+        problem = entry_problem(entry, spec.strip(), _normal_shape(input_shape))
+        if not problem and entry["record"]["schema"] != SCHEMA:
+            problem = f"its record has schema {entry['record']['schema']}, not {SCHEMA}"
+        if problem:  # an entry is input from outside: one of the wrong shape is never used
+            return Lookup(None, missing=f"the cache entry {path.name} is invalid: {problem}")
+        record, sources, versions = entry["record"], entry["sources"], entry["framework"]
+        try:
+            record["model"]["sources"] = [str((self.root / rel).resolve()) for rel in sources]
+        except (OSError, RuntimeError) as error:  # a symlink loop, a name too long
+            return Lookup(None, missing=f"the cache entry {path.name} names a source that cannot be found ({error})")
         changed = [rel for rel, digest in sources.items() if file_digest(self.root / rel) != digest]
         if changed:
             return Lookup(record, stale=f"{', '.join(changed)} changed since the entry was made")
@@ -140,7 +161,7 @@ class SummaryCache:
         for source in record["model"].get("sources", []):
             sources[Path(os.path.relpath(source, self.root)).as_posix()] = file_digest(source)
         portable = {**record, "model": {**record["model"], "sources": sorted(sources)}}
-        entry = {"spec": spec, "input_shape": input_shape, "framework": framework_versions(),
+        entry = {"spec": spec.strip(), "input_shape": input_shape, "framework": framework_versions(),
                  "sources": sources, "record": portable}
         path = self.path(spec, input_shape)
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,9 @@
-"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|json]``."""
+"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|json]``.
+
+Exit statuses (documented in ``docs/cli.rst``): 0 the summary was printed; 1 the model
+could not be summarised (the message names the problem, as the directive's warning
+would); 2 a wrong command line; 3 a bug in sphinx-modelsummary; 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import json
 import os
 import sys
 
-from .errors import ModelSpecError
+from .errors import Problem
 from .format import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
 from .hints import with_hint
+
+OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ascii", action="store_true",
                         help="plain ASCII: * and x for products, -> for arrows, floor() (text and Markdown)")
     parser.add_argument("--width", type=int, default=100, help="the columns a text table fits in (default: 100)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a wrong command line exits with USAGE_ERROR
     try:
         columns = parse_columns(args.columns)
     except ValueError as error:
@@ -40,17 +47,21 @@ def main(argv: list[str] | None = None) -> int:
 
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
-    from .summary import summarize
+    from .lookup import compute
 
     try:
-        record = summarize(args.spec, args.input_shape)
-    except ModelSpecError as error:
-        message = with_hint("cli", error.problem.value, str(error))
-        print(f"sphinx-modelsummary: error ({error.problem.value}): {message}", file=sys.stderr)
-        return 1
+        entry = compute(args.spec, args.input_shape)  # whatever the model's code raises, but Ctrl-C
+    except KeyboardInterrupt:
+        print("sphinx-modelsummary: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    if entry.error is not None:
+        problem, message = entry.error
+        print(f"sphinx-modelsummary: error ({problem}): {with_hint('cli', problem, message)}", file=sys.stderr)
+        return INTERNAL_ERROR if problem == Problem.INTERNAL.value else MODEL_ERROR
+    record = entry.record
     if args.format == "json":
         print(json.dumps(record, indent=2))
-        return 0
+        return OK
     from . import render
 
     style = ASCII if args.ascii else UNICODE
@@ -61,4 +72,4 @@ def main(argv: list[str] | None = None) -> int:
     else:
         output = render.to_html(record, columns, args.formula, explain=args.explain)
     sys.stdout.write(output)
-    return 0
+    return OK

@@ -35,3 +35,4 @@ class ModelSpecError(Exception):
     def __init__(self, problem: Problem, message: str):
         super().__init__(message)
         self.problem = problem
+        self.sources: list[str] = []  # the user's files involved, when known

@@ -6,14 +6,17 @@ Nothing here imports Sphinx or Keras.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
+import multiprocessing
 import os
 import sys
 from pathlib import Path
 
 from .cache import SummaryCache
 from .errors import ModelSpecError, Problem
+
 MODES = ("auto", "compute", "cache")
 
 
@@ -43,8 +46,7 @@ def lookup(spec: str, input_shape: str | None = None, base_dir: str | os.PathLik
     when one of the model's source files changes. ``mode`` says where it may come from:
     ``auto`` a fresh cache entry, else computed (and stored); ``compute`` always computed
     (and stored); ``cache`` only the cache, never importing the framework."""
-    key = (spec.strip(), " ".join((input_shape or "").split()), str(base_dir), str(srcdir),
-           str(cache.directory) if cache else "", mode)
+    key = _key(spec, input_shape, base_dir, srcdir, cache, mode)
     entry = _MEMO.get(key)
     if entry is not None and _stamps(entry.stamps) != entry.stamps:
         _forget_modules(entry.stamps)
@@ -52,6 +54,56 @@ def lookup(spec: str, input_shape: str | None = None, base_dir: str | os.PathLik
     if entry is None:
         entry = _MEMO[key] = _find(*key[:4], cache, mode)
     return entry
+
+
+def _key(spec, input_shape, base_dir, srcdir, cache, mode) -> tuple:
+    return (spec.strip(), " ".join((input_shape or "").split()), str(base_dir), str(srcdir),
+            str(cache.directory) if cache else "", mode)
+
+
+def _known(call: tuple) -> bool:
+    entry = _MEMO.get(_key(*call))
+    return entry is not None and _stamps(entry.stamps) == entry.stamps
+
+
+def prefetch(calls: list[tuple], forked: bool = False) -> None:
+    """Find ahead the summaries a build will show (each call: :func:`lookup`'s arguments).
+
+    ``forked``: in one child process, whose results are kept here; so the processes a
+    parallel build forks from this one inherit them, and none imports the framework
+    (which this one never does, so forking it stays safe)."""
+    calls = [call for call in dict.fromkeys(calls) if not _known(call)]
+    if not calls:
+        return
+    if not forked:
+        for call in calls:
+            lookup(*call)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_look_up_and_send, args=(calls, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        outcome, entries = receiver.recv()
+    except EOFError:  # the child died (in native code, say): the readers look them up
+        outcome, entries = "lost", []
+    finally:
+        receiver.close()
+        child.join()
+    if outcome == "interrupted":
+        raise KeyboardInterrupt
+    for call, entry in zip(calls, entries):
+        _MEMO[_key(*call)] = entry
+
+
+def _look_up_and_send(calls: list[tuple], sender) -> None:
+    try:
+        outcome = ("done", [lookup(*call) for call in calls])
+    except KeyboardInterrupt:
+        outcome = ("interrupted", [])
+    with contextlib.suppress(Exception, KeyboardInterrupt):  # a closed pipe: the parent has gone
+        sender.send(outcome)
 
 
 def get_record(*args, **kwargs) -> dict:
@@ -78,7 +130,7 @@ def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: 
         where = f"{found.missing} in {cache.directory}" if found else "modelsummary_cache_dir is empty"
         message = f"no cached summary of {spec!r} ({where}) and the mode is 'cache'"
         return _Entry(None, (Problem.UNCACHED.value, message), {})
-    entry = _compute(spec, input_shape, base_dir)
+    entry = compute(spec, input_shape, base_dir)
     if entry.error and entry.error[0] == Problem.FRAMEWORK.value and found is not None and found.record:
         return _stale(spec, found)  # no framework here: an old summary beats none
     if entry.record is not None and cache is not None:
@@ -94,17 +146,23 @@ def _stale(spec: str, found) -> _Entry:
     return _Entry(found.record, None, _stamps(found.record["model"]["sources"]), (Problem.STALE.value, message))
 
 
-def _compute(spec: str, input_shape: str, base_dir: str) -> _Entry:
+def compute(spec: str, input_shape: str | None, base_dir: str | os.PathLike = ".") -> _Entry:
+    """The summary made afresh; every failure but ``KeyboardInterrupt`` is its ``error``."""
     try:
         from .summary import summarize
 
         record = summarize(spec, input_shape or None, base_dir)
     except ModelSpecError as error:
-        return _Entry(None, (error.problem.value, str(error)), _stamps(_sources_of(spec, base_dir)))
-    except (Exception, SystemExit) as error:  # a bug here, or a module that calls sys.exit
+        return _Entry(None, (error.problem.value, str(error)), _stamps(error.sources or _sources_of(spec, base_dir)))
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:  # a bug here
         message = (f"summarising {spec!r} failed unexpectedly ({type(error).__name__}: {error}); "
                    "please report this to sphinx-modelsummary")
         return _Entry(None, (Problem.INTERNAL.value, message), _stamps(_sources_of(spec, base_dir)))
+    except BaseException as error:  # sys.exit() or the like, from the user's code
+        message = f"summarising {spec!r}, the model's code raised {type(error).__name__}: {error}"
+        return _Entry(None, (Problem.FACTORY.value, message), _stamps(_sources_of(spec, base_dir)))
     return _Entry(record, None, _stamps(record["model"].get("sources") or []))
 
 
@@ -122,7 +180,8 @@ def _stamps(paths) -> dict[str, tuple[int, int] | None]:
 def _sources_of(spec: str, base_dir: str) -> list[str]:
     """The user's files behind a spec that failed (so fixing them re-reads the page)."""
     try:
-        from .spec import parse_spec, user_sources
+        from .sources import user_sources
+        from .spec import parse_spec
 
         parsed = parse_spec(spec)
         if parsed.path:

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from . import format as fmt
 from .format import SummaryOptions
 from .errors import Problem
+
 _YES = {"", "yes", "true", "on", "1"}
 _NO = {"no", "false", "off", "0"}
 
@@ -27,17 +28,31 @@ def parse_bool(value: Any) -> bool:
     raise ValueError(f"expected yes or no (or no value at all), not {value!r}")
 
 
+def _text_or_none(value: Any, expected: str) -> str:
+    """A string value as it is, ``None`` as ``""``; any other type is a ValueError."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"expected {expected}, not {value!r}")
+    return value
+
+
 def parse_formula(value: Any) -> str:
-    text = str(value or "").strip().lower() or "both"
+    text = _text_or_none(value, f"one of {', '.join(fmt.FORMULA_MODES)}").strip().lower() or "both"
     if text not in fmt.FORMULA_MODES:
         raise ValueError(f"expected one of {', '.join(fmt.FORMULA_MODES)}, not {value!r}")
     return text
 
 
+def _names(value: Any, expected: str, joiner: str) -> str:
+    """A string, or a list or tuple of strings joined into one."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return joiner.join(value)
+    return _text_or_none(value, expected)
+
+
 def parse_columns(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(v) for v in value)
-    return tuple(fmt.parse_columns(value))
+    return tuple(fmt.parse_columns(_names(value, "column names (a string, or a list of strings)", ", ")))
 
 
 def parse_depth(value: Any) -> int | None:
@@ -76,9 +91,8 @@ def parse_count(value: Any) -> int:
 
 
 def parse_classes(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        value = " ".join(str(v) for v in value)
-    if not str(value or "").strip():
+    value = _names(value, "class names (a string, or a list of strings)", " ")
+    if not value.strip():
         return ()
     from docutils.parsers.rst import directives  # only here: the mystmd plugin starts a process per directive
 
@@ -105,13 +119,14 @@ SETTINGS = (
     Setting("input-shape", "input_shape", _text),
     Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
     Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
-    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool,)),
-    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool,)),
-    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool,)),
+    # str too for yes/no values, so Sphinx passes `-D modelsummary_totals=no` on to be read here
+    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool, str)),
+    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool, str)),
+    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool, str)),
     Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
     Setting("layers", "layers", parse_layers),
-    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool,)),
-    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool,)),
+    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool, str)),
+    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool, str)),
     Setting("caption", "caption", _text),
     Setting("name", "name", _text),
     Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),
@@ -145,7 +160,10 @@ def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
     values = config_defaults(config)
     given: dict[str, Any] = {}
     for option, raw in options.items():
-        setting = _BY_OPTION[option]
+        setting = _BY_OPTION.get(option)
+        if setting is None:
+            raise ValueError(f":{option}: is not an option of model-summary; the options are "
+                             + ", ".join(f":{name}:" for name in _BY_OPTION))
         try:
             given[setting.field] = setting.parse(raw)
         except ValueError as error:
@@ -157,7 +175,6 @@ def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
     if "depth" not in given and ("expand_nested" in given or values["depth"] is None):
         values["depth"] = None if expand else 0
     return SummaryOptions(**values)
-
 
 
 def record_problems(record: dict, options: SummaryOptions) -> list[tuple[str, str]]:

@@ -19,7 +19,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import isolation
 from .errors import ModelSpecError, Problem
+from .sources import Watched, is_users, note_import, user_sources, watch
 
 SPEC = re.compile(r"^(?P<module>[A-Za-z_][\w.]*):(?P<attr>[A-Za-z_][\w.]*)\s*(?P<call>\(.*\))?$", re.S)
 
@@ -69,6 +71,11 @@ def _parse_call(text: str, call: str) -> tuple[tuple, tuple]:
         raise bad("an argument is not a literal") from None
     if any(name is None for name, _ in kwargs):
         raise bad("'**' is not allowed")
+    names = [name for name, _ in kwargs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ModelSpecError(Problem.SYNTAX, f"cannot read the arguments in {text!r}: the keyword "
+                             f"{repeated[0]!r} is given twice")
     return args, kwargs
 
 
@@ -78,10 +85,12 @@ def parse_input_shapes(text: str | None) -> list[tuple] | None:
         return None
     shapes = []
     for part in text.split(";"):
-        sizes = [s.strip() for s in part.strip().strip("()[]").split(",") if s.strip()]
+        sizes = [s.strip() for s in part.strip().strip("()[]").split(",")]
+        if len(sizes) > 1 and not sizes[-1]:
+            sizes.pop()  # a trailing comma, as in the tuple (16,)
         try:
             shapes.append(tuple(None if s in ("None", "?") else int(s) for s in sizes))
-        except ValueError:
+        except ValueError:  # a word, or an empty size (28,,28)
             shapes = None
         if not shapes or not shapes[-1] or any(n is not None and n <= 0 for n in shapes[-1]):
             raise ModelSpecError(
@@ -130,35 +139,32 @@ def _stderr_to(file):
         os.close(saved)
 
 
-@contextlib.contextmanager
 def fresh_names():
     """Name layers as if no model had been built before (``conv2d``, ``conv2d_1``, ...)."""
-    from keras.src.backend.common import global_state
-
-    saved = global_state.get_global_attribute("object_name_uids")
-    global_state.set_global_attribute("object_name_uids", None)
-    try:
-        yield
-    finally:
-        global_state.set_global_attribute("object_name_uids", saved)
+    return isolation.global_attribute("object_name_uids", None)
 
 
-def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_dir: str | Path = "."):
-    """Import and build the model a spec names; every failure is a :class:`ModelSpecError`.
+def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_dir: str | Path = ".",
+               sources: list[str] | None = None):
+    """Import and build the model a spec names; every failure is a :class:`ModelSpecError`
+    (its ``sources`` attribute lists the user's files involved).
 
     Returns ``(graph, model)``: a model with a functional graph to walk, and the model
-    itself (the same object, unless a subclassed model had to be traced).
+    itself (the same object, unless a subclassed model had to be traced). ``sources``, if
+    given, receives the files of the user's code the model came from. Call it inside
+    :func:`~.isolation.keras_state`, so the model gets Keras's settings of its own.
     """
     keras = import_keras()
-    before = set(sys.modules)
-    try:
-        return _load(keras, spec, input_shapes, base_dir)
+    seen = Watched()
+    try:  # an installed package's model (keras.applications) runs none of the user's code
+        with watch(seen, code=not spec.path and is_users(spec.module)):
+            return _load(keras, spec, input_shapes, base_dir)
+    except ModelSpecError as error:
+        error.sources = user_sources(spec, base_dir, seen)
+        raise
     finally:
-        # modules first imported while loading (even `from helpers import WIDTH`) are sources too
-        _IMPORTED_WITH.setdefault(spec.module, set()).update(set(sys.modules) - before)
-
-
-_IMPORTED_WITH: dict[str, set[str]] = {}
+        if sources is not None:
+            sources[:] = user_sources(spec, base_dir, seen)
 
 
 def _load(keras, spec: ModelSpec, input_shapes, base_dir):
@@ -188,28 +194,45 @@ def _is_mock(obj) -> bool:
 
 
 def _resolve(spec: ModelSpec):
+    first, before = spec.module not in sys.modules, isolation.settings()
     try:
-        module = importlib.import_module(spec.module)
+        with watch(Watched(), code=is_users(spec.module)) as seen:
+            module = importlib.import_module(spec.module)
     except ModuleNotFoundError as error:
         raise ModelSpecError(
             Problem.IMPORT,
             f"cannot import module {spec.module!r} ({error}); check the spec, and that the "
             "module's folder is on sys.path",
         ) from None
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # SystemExit too: the module's code, not a bug here
         raise ModelSpecError(
             Problem.IMPORT,
             f"importing {spec.module!r} raised {_where(error)}",
         ) from None
+    if first:  # settings the module chose when imported hold for each of its models
+        _CHOSEN_AT_IMPORT[spec.module] = isolation.changed(before, isolation.settings())
+        note_import(spec.module, seen)
+    else:
+        isolation.apply(_CHOSEN_AT_IMPORT.get(spec.module, {}))
     obj = module
     for i, name in enumerate(spec.attr.split(".")):
-        if not hasattr(obj, name):
-            owner = ".".join([spec.module, *spec.attr.split(".")[:i]])
+        owner = ".".join([spec.module, *spec.attr.split(".")[:i]])
+        try:
+            obj = getattr(obj, name)
+        except AttributeError:
             close = difflib.get_close_matches(name, [n for n in dir(obj) if not n.startswith("_")])
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ModelSpecError(Problem.ATTRIBUTE, f"{owner!r} has no attribute {name!r}{hint}")
-        obj = getattr(obj, name)
+            raise ModelSpecError(Problem.ATTRIBUTE, f"{owner!r} has no attribute {name!r}{hint}") from None
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # a property or module __getattr__ that raised
+            raise ModelSpecError(Problem.ATTRIBUTE, f"getting {name!r} from {owner!r} raised {_where(error)}") from None
     return obj
+
+
+_CHOSEN_AT_IMPORT: dict[str, dict] = {}
 
 
 def _where(error: BaseException) -> str:
@@ -237,7 +260,9 @@ def _call_factory(spec: ModelSpec, obj):
         )
     try:
         model = obj(*spec.args, **dict(spec.kwargs))
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # sys.exit() in a factory is the user's code too
         raise ModelSpecError(Problem.FACTORY, f"{spec.text} raised {_where(error)}") from None
     if _is_mock(model):
         raise ModelSpecError(
@@ -254,8 +279,11 @@ def _load_file(keras, path: Path):
     if not zipfile.is_zipfile(path):
         raise ModelSpecError(Problem.FILE, f"cannot load {path}: it is not a valid .keras file (not a zip archive)")
     try:
-        return keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as error:
+        with isolation.safe_mode():
+            return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
         missing = re.search(r"Could not locate (class|function) '([^']+)'", str(error))
         if missing:
             kind, name = missing.groups()
@@ -306,9 +334,9 @@ def build_graph(keras, spec: ModelSpec, model, input_shapes):
             model.build((None, *input_shapes[0]))
             return model, model
         return _trace(keras, model, input_shapes), model
-    except ModelSpecError:
+    except (ModelSpecError, KeyboardInterrupt):
         raise
-    except Exception as error:
+    except BaseException as error:  # the model's own call() may raise anything
         raise ModelSpecError(
             Problem.INPUT_SHAPE,
             f"cannot build {model.name!r} on input shape {_shapes(input_shapes)}: {_where(error)}",
@@ -325,30 +353,3 @@ def _trace(keras, model, input_shapes):
 
 def _shapes(shapes) -> str:
     return "; ".join(", ".join("None" if n is None else str(n) for n in s) for s in shapes)
-
-
-def user_sources(spec: ModelSpec, base_dir: str | Path = ".") -> list[str]:
-    """The files of the user's own code a model comes from: the spec's module and every
-    module it reaches through its globals, outside the standard library and site-packages."""
-    if spec.path:
-        return [str(Path(base_dir, spec.path).resolve())]
-    import sysconfig
-
-    installed = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    installed = tuple(str(Path(p).resolve()) for p in installed)
-    imported = [sys.modules.get(name) for name in sorted(_IMPORTED_WITH.get(spec.module, ()))]
-    seen, files, todo = set(), set(), [m for m in [sys.modules.get(spec.module), *imported] if m]
-    while todo:
-        module = todo.pop()
-        if id(module) in seen:
-            continue
-        seen.add(id(module))
-        path = getattr(module, "__file__", None)
-        if not path or str(Path(path).resolve()).startswith(installed) or "site-packages" in path:
-            continue
-        files.add(str(Path(path).resolve()))
-        for value in list(vars(module).values()):
-            owner = value if isinstance(value, type(sys)) else sys.modules.get(getattr(value, "__module__", None) or "")
-            if owner is not None and id(owner) not in seen:
-                todo.append(owner)
-    return sorted(files)

@@ -224,11 +224,15 @@ def summarize_model(graph, model=None, *, spec: str = "", input_shapes=None) -> 
 
 def summarize(spec: str, input_shape: str | None = None, base_dir: str | Path = ".") -> dict:
     """The whole path: spec text and input shape text -> summary record."""
-    from .spec import load_model, parse_input_shapes, parse_spec, user_sources
+    from .isolation import keras_state
+    from .spec import import_keras, load_model, parse_input_shapes, parse_spec
 
     parsed = parse_spec(spec)
     shapes = parse_input_shapes(input_shape)
-    graph, model = load_model(parsed, shapes, base_dir)
-    record = summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
-    record["model"]["sources"] = user_sources(parsed, base_dir)
+    sources: list[str] = []
+    import_keras()
+    with keras_state():  # the model's own Keras settings, for its build and its record
+        graph, model = load_model(parsed, shapes, base_dir, sources)
+        record = summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
+    record["model"]["sources"] = sources
     return record

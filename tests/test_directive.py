@@ -20,7 +20,7 @@ import pytest
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_modelsummary import lookup, sphinx_ext
+from sphinx_modelsummary import lookup
 from sphinx_modelsummary.sphinx_ext.directive import cache_for
 from sphinx_modelsummary.docutils_render import NBSP
 
@@ -575,27 +575,6 @@ def test_editing_a_model_re_reads_only_its_pages(tmp_path):
     assert read == ["a"]
     assert "66" in html_a.read_text()  # 10 * 6 + 6: the edited model, not a stale one
     assert html_b.stat().st_mtime_ns == written_b
-
-
-def test_parallel_reads_start_with_the_pages_that_need_the_framework(tmp_path):
-    pages = {"index": "Prose only.\n", "a": ".. model-summary:: m:second\n", "b": "Prose.\n",
-             "c": "```{model-summary} m:first\n```\n", "d": ".. model-summary:: m:second\n   :totals: no\n"}
-    for name, text in pages.items():
-        (tmp_path / f"{name}.rst").write_text(text)
-
-    class App:
-        parallel = 2
-
-    class Env:
-        def doc2path(self, docname):
-            return tmp_path / f"{docname}.rst"
-
-    docnames = list(pages)
-    sphinx_ext._summaries_first(App(), Env(), docnames)
-    assert docnames == ["c", "a", "d", "index", "b"]  # by spec, then the rest in their order
-    App.parallel = 1
-    sphinx_ext._summaries_first(App(), Env(), docnames := list(pages))
-    assert docnames == list(pages)
 
 
 def test_names_come_out_literally_in_html_and_latex(basic):

@@ -1,24 +1,25 @@
 """The Sphinx front-end: the ``model-summary`` directive (:mod:`.directive`), its options
 and ``modelsummary_*`` defaults (:mod:`.options`), the writer's transforms
-(:mod:`.transforms`) and the stylesheet. Registering it imports neither Keras nor
-TensorFlow; the directive and the configuration are documented in ``docs/directive.rst``
-and ``docs/caching.rst``."""
+(:mod:`.transforms`), the teaching roles and quizzes (:mod:`.roles`, :mod:`.quiz`) and the
+stylesheet and script. Registering it imports neither Keras nor TensorFlow; the directive
+and the configuration are documented in ``docs/directive.rst`` and ``docs/caching.rst``."""
 
 from __future__ import annotations
 
-import re
+import os
 from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
+from sphinx.util.parallel import parallel_available
 
 from .. import __version__
 from ..cache import package_digest
 from ..errors import Problem
 from ..hints import config_file, sphinx_tool
-from ..lookup import MODES
-from .directive import ModelSummary
-from .options import SETTINGS, config_defaults
+from ..lookup import MODES, prefetch
+from .directive import ModelSummary, find_summaries, lookup_call
+from .options import SETTINGS, check_config
 from .quiz import register as register_teaching
 from .transforms import RenderSummaries, TypesetFormulas, pending_summary
 
@@ -27,48 +28,52 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent.parent / "static"
 CSS_FILE = "modelsummary.css"
 JS_FILE = "modelsummary.js"
+CACHE_DIR = "_modelsummary_cache"
 
 
 def _config_inited(app, config) -> None:
-    if config.modelsummary_mode not in MODES:
-        logger.warning("%s: modelsummary_mode = %r: expected one of %s; using 'auto'", config_file(sphinx_tool()),
+    """A bad ``modelsummary_*`` value is a warning naming it; its default stands in."""
+    where = config_file(sphinx_tool())
+    if not isinstance(config.modelsummary_mode, str) or config.modelsummary_mode not in MODES:
+        logger.warning("%s: modelsummary_mode = %r: expected one of %s; using 'auto'", where,
                        config.modelsummary_mode, ", ".join(MODES), type="modelsummary", subtype=Problem.OPTION.value)
         config.modelsummary_mode = "auto"
-    config_defaults(config, warn=True)
-    for setting in SETTINGS:  # a bad value was reported; its default stands in from here on
-        if setting.config is not None:
-            try:
-                setting.parse(getattr(config, setting.config))
-            except ValueError:
-                setattr(config, setting.config, setting.default)
+    folder = config.modelsummary_cache_dir
+    if isinstance(folder, os.PathLike):
+        folder = os.fspath(folder)
+    if not isinstance(folder, str) or "\0" in folder:
+        logger.warning("%s: modelsummary_cache_dir = %r: expected a folder (a string; '' for no cache); "
+                       "using %r", where, folder, CACHE_DIR, type="modelsummary", subtype=Problem.OPTION.value)
+        folder = CACHE_DIR
+    config.modelsummary_cache_dir = folder
+    check_config(config)
     static = str(STATIC_DIR)
     if static not in [str(p) for p in config.html_static_path]:
         # first, so a project's own static modelsummary.css wins
         config.html_static_path = [static, *config.html_static_path]
 
 
-SUMMARY_DIRECTIVE = re.compile(r"(?:\.\. model-summary::|[`:]{3,}\s*\{model-summary\})[ \t]*(\S*)")
-
-
-def _summaries_first(app, env, docnames: list[str]) -> None:
-    """In a parallel build, read the pages with summaries first, the same spec together:
-    each worker process imports the framework, so the fewer that need it the better."""
-    if app.parallel <= 1:
-        return
-
-    def first_spec(docname: str) -> tuple[int, str]:
+def _summarise_ahead(app, env, docnames: list[str]) -> None:
+    """Before any page is read, find the summaries the pages to read show, in their order:
+    here in a serial build; in a parallel one, once, in one forked process, so that the
+    readers Sphinx forks next inherit them and no model is built twice (nor the framework
+    imported in each). Every model is so built in the same order and state either way."""
+    calls = []
+    for docname in docnames:
         try:
-            found = SUMMARY_DIRECTIVE.search(Path(env.doc2path(docname)).read_text(encoding="utf-8"))
+            text = Path(env.doc2path(docname)).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            found = None
-        return (0, found.group(1)) if found else (1, "")
-
-    docnames.sort(key=first_spec)
-
+            continue
+        for spec, options in find_summaries(text):
+            try:
+                calls.append(lookup_call(app.config, env, docname, spec, options)[1])
+            except ValueError:  # a bad option: the directive reports it, and looks nothing up
+                continue
+    prefetch(calls, forked=parallel_available and app.parallel > 1)
 
 
 def setup(app) -> dict[str, Any]:
-    app.add_config_value("modelsummary_cache_dir", "_modelsummary_cache", "env", types=(str,))
+    app.add_config_value("modelsummary_cache_dir", CACHE_DIR, "env", types=(str,))
     app.add_config_value("modelsummary_mode", "auto", "env", types=(str,))
     for setting in SETTINGS:
         if setting.config is not None:
@@ -78,7 +83,7 @@ def setup(app) -> dict[str, Any]:
     app.add_node(pending_summary)
     app.add_post_transform(RenderSummaries)
     app.add_post_transform(TypesetFormulas)
-    app.connect("env-before-read-docs", _summaries_first)
+    app.connect("env-before-read-docs", _summarise_ahead)
     app.add_css_file(CSS_FILE)
     app.add_js_file(JS_FILE, loading_method="defer")
     app.connect("config-inited", _config_inited)

@@ -5,6 +5,7 @@ subtype) and leaves a :class:`~.transforms.pending_summary` for the writer."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -23,25 +24,37 @@ from .transforms import pending_summary
 
 logger = logging.getLogger(__name__)
 
+
+class _AnyOption(dict):
+    """Every option name is accepted (as text), so that run() reports an unknown one as
+    a located ``modelsummary.option`` warning in rST and MyST alike."""
+
+    def __missing__(self, name: str):
+        return directives.unchanged
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
 class ModelSummary(SphinxDirective):
     """``.. model-summary:: package.module:factory`` (or ``path/to/model.keras``)."""
 
     required_arguments = 1
     optional_arguments = 0
     final_argument_whitespace = True  # ``module:factory(1, size=2)``
-    has_content = False
+    has_content = True  # only to report a body as the same warning in rST and MyST
     # Every value is checked in run(), so a bad one is a modelsummary.option warning.
-    option_spec = {setting.option: directives.unchanged for setting in SETTINGS}
+    option_spec = _AnyOption({setting.option: directives.unchanged for setting in SETTINGS})
 
     def run(self) -> list[nodes.Node]:
-        spec = self.arguments[0].strip()
+        if self.content:
+            return self._fail(Problem.OPTION.value, "the directive takes no content: give the spec after "
+                              "'model-summary::' and the options as ':name: value' lines right below it")
         try:
-            options = resolve_options(self.config, self.options)
+            options, call = lookup_call(self.config, self.env, self.env.docname, self.arguments[0], self.options)
         except ValueError as error:
             return self._fail(Problem.OPTION.value, str(error))
-        spec_text, base_dir = self._locate(spec)
-        entry = lookup(spec_text, options.input_shape or None, base_dir, self.env.srcdir,
-                       cache_for(self.config, self.env.srcdir), self.config.modelsummary_mode)
+        entry = lookup(*call)
         for path in entry.stamps:  # an edit to the model's code (or a fix) re-reads this page
             self.env.note_dependency(path)
         if entry.error is not None:
@@ -59,7 +72,7 @@ class ModelSummary(SphinxDirective):
 
         index = {id(row): i for i, row in enumerate(record["layers"])}
         pending = pending_summary(record=record, options=options, rows=[index[id(r)] for r in rows],
-                                  lookup=(spec_text, options.input_shape or None, base_dir))  # for the ms roles
+                                  lookup=call[:3])  # spec, input shape, folder: for the ms roles
         stub = nodes.table(classes=["modelsummary"])  # carries the caption and ids until then
         pending += stub
         messages: list[nodes.Node] = []
@@ -73,19 +86,6 @@ class ModelSummary(SphinxDirective):
             self.set_source_info(node)
         return [pending, *messages]
 
-    def _locate(self, spec: str) -> tuple[str, str]:
-        """A ``.keras`` path is relative to the document, or to the source directory when it
-        starts with ``/``; it is passed on as a file name in its (resolved) folder."""
-        srcdir = Path(self.env.srcdir)
-        if not spec.endswith(".keras"):
-            return spec, str(srcdir)
-        if spec.startswith("/"):
-            path = srcdir / spec.lstrip("/")
-        else:
-            path = Path(self.env.doc2path(self.env.docname)).parent / spec
-        path = Path(os.path.normpath(path.absolute()))
-        return path.name, str(path.parent)
-
     def _warn(self, subtype: str, message: str) -> None:
         spec = self.arguments[0].strip()
         message = with_hint(sphinx_tool(), subtype, message)
@@ -98,10 +98,66 @@ class ModelSummary(SphinxDirective):
         return []
 
 
-# Plain-text formulas, the stylesheet, set-up -----------------------------------------------
-
-
-
 def cache_for(config, srcdir) -> SummaryCache | None:
     folder = config.modelsummary_cache_dir
     return SummaryCache(Path(srcdir, folder), srcdir) if folder else None
+
+
+def lookup_call(config, env, docname: str, spec: str, options: dict):
+    """``(options, arguments of lookup())`` for a summary on ``docname``; a bad option is a
+    ValueError. A ``.keras`` path is relative to the document, or to the source directory
+    when it starts with ``/``; it is passed on as a file name in its (resolved) folder."""
+    resolved = resolve_options(config, options)
+    spec, srcdir = spec.strip(), Path(env.srcdir)
+    base_dir = str(srcdir)
+    if spec.endswith(".keras"):
+        path = srcdir / spec.lstrip("/") if spec.startswith("/") else Path(env.doc2path(docname)).parent / spec
+        path = Path(os.path.normpath(path.absolute()))
+        spec, base_dir = path.name, str(path.parent)
+    call = (spec, resolved.input_shape or None, base_dir, env.srcdir, cache_for(config, srcdir),
+            config.modelsummary_mode)
+    return resolved, call
+
+
+# Reading ahead: the summaries a page's source shows, found as docutils and MyST would find
+# them (close enough: one missed is looked up when the page is read).
+_RST = re.compile(r"^(?P<indent>[ \t]*)\.\. model-summary::(?P<argument>.*)$")
+_MYST = re.compile(r"^[ \t]*(?P<fence>`{3,}|:{3,})[ \t]*\{model-summary\}(?P<argument>.*)$")
+_OPTION = re.compile(r"^:(?P<name>[\w-]+):(?:[ \t]+(?P<value>.*))?$")
+_YAML_OPTION = re.compile(r"^(?P<name>[\w-]+):[ \t]*(?P<value>.*)$")
+
+
+def find_summaries(text: str) -> list[tuple[str, dict]]:
+    """``(spec, options)`` of each ``model-summary`` with no content in rST or MyST source."""
+    lines, found = text.splitlines(), []
+    for number, line in enumerate(lines):
+        if match := _RST.match(line):
+            indent, block = len(match["indent"]), []
+            for later in lines[number + 1:]:
+                if later.strip() and len(later) - len(later.lstrip()) <= indent:
+                    break
+                block.append(later.strip())
+            while block and not block[-1]:
+                block.pop()
+            arguments = [match["argument"].strip()]
+            while block and block[0] and not _OPTION.match(block[0]):
+                arguments.append(block.pop(0))
+            options = [_OPTION.match(b) for b in block]
+            if all(options):
+                found.append(("\n".join(a for a in arguments if a), {o["name"]: o["value"] for o in options}))
+        elif match := _MYST.match(line):
+            block = []
+            for later in lines[number + 1:]:
+                if later.strip().startswith(match["fence"]) and not later.strip().strip(match["fence"][0]):
+                    break
+                block.append(later.strip())
+            if block[:1] == ["---"] and "---" in block[1:]:
+                end = block.index("---", 1)
+                options, block = [_YAML_OPTION.match(b) for b in block[1:end]], block[end + 1:]
+            else:
+                options = []
+                while block and _OPTION.match(block[0]):
+                    options.append(_OPTION.match(block.pop(0)))
+            if all(options) and not any(block):
+                found.append((match["argument"].strip(), {o["name"]: o["value"] for o in options}))
+    return found

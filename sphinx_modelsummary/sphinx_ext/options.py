@@ -9,7 +9,7 @@ from ..errors import Problem
 from ..hints import config_file, sphinx_tool
 from ..options import SETTINGS, Setting, config_defaults as _defaults, resolve_options
 
-__all__ = ["SETTINGS", "config_defaults", "resolve_options"]
+__all__ = ["SETTINGS", "check_config", "config_defaults", "resolve_options"]
 logger = logging.getLogger(__name__)
 
 
@@ -21,3 +21,19 @@ def config_defaults(config, warn: bool = False) -> dict:
 def _warn_config(setting: Setting, value, error: ValueError) -> None:
     logger.warning("%s: %s = %r: %s; using the default, %r", config_file(sphinx_tool()), setting.config, value,
                    error, setting.default, type="modelsummary", subtype=Problem.OPTION.value)
+
+
+def check_config(config) -> None:
+    """Warn about each bad ``modelsummary_*`` value (any type: ``5``, ``True``, ``{"layer"}``,
+    ``"no"`` from ``-D``) and put its default in its place; a good one is stored read, so
+    Sphinx's own type check finds nothing to say."""
+    for setting in SETTINGS:
+        if setting.config is None:
+            continue
+        raw = getattr(config, setting.config)
+        try:
+            value = setting.parse(raw)
+        except ValueError as error:
+            _warn_config(setting, raw, error)
+            value = setting.default
+        setattr(config, setting.config, value)

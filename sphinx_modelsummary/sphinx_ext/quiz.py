@@ -25,9 +25,8 @@ from ..docutils_render import math_node
 from ..expr import symbol_tex
 from ..errors import Problem
 from ..lookup import lookup
-from ..misconceptions import Equation
 from ..quiz import Quiz, QuizError, factory_source, legend, make_quiz, parse_asks, parse_misconceptions, reasoning
-from .directive import ModelSummary, cache_for
+from .directive import lookup_call
 from ..options import parse_bool, parse_classes, parse_count
 from .roles import ModelSummaryDomain, warn
 from .transforms import _builder_format
@@ -127,9 +126,8 @@ class ModelQuiz(SphinxDirective):
             box += pending_quiz(summary=settings.summary, settings=settings, asked=bool(question))
             self.set_source_info(box[-1])
             return [box]
-        spec_text, base_dir = ModelSummary._locate(self, spec)
-        entry = lookup(spec_text, settings.input_shape or None, base_dir, self.env.srcdir,
-                       cache_for(self.config, self.env.srcdir), self.config.modelsummary_mode)
+        shape = {"input-shape": settings.input_shape} if settings.input_shape else {}
+        entry = lookup(*lookup_call(self.config, self.env, self.env.docname, spec, shape)[1])
         for path in entry.stamps:  # an edit to the model's code re-reads this page
             self.env.note_dependency(path)
         if entry.error is not None:

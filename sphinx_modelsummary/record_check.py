@@ -1,0 +1,146 @@
+"""The shape of a summary record, checked field by field before a cache entry is used.
+
+A cache entry is input from outside (anyone can commit one, or edit it by hand), and
+the renderers trust what they read: each field they use must have its type, counts
+must be whole numbers of a sane size, and the LaTeX put into maths may use only the
+commands the formulas are written with, so no entry can run TeX or MathJax code
+(``\\input``, ``\\href``, ``\\write``) or stop a LaTeX build. Nothing here imports Keras.
+"""
+
+from __future__ import annotations
+
+import re
+
+NoneType = type(None)
+LIMIT = 2**63  # no count, size or shape is larger; a bigger one is no model's
+
+
+class Map:
+    """A dict from strings to values of one schema."""
+
+    def __init__(self, values):
+        self.values = values
+
+
+class Latex:
+    """A string to be typeset as maths (see :func:`latex_problem`)."""
+
+
+INT, OPT_INT, OPT_STR = int, (int, NoneType), (str, NoneType)
+SHAPE = [OPT_INT]
+DIAGNOSTIC = {"layer": OPT_STR, "kind": str, "message": str}
+EXPRESSION = {"symbolic": str, "substituted": str, "value": INT, "latex": {"symbolic": Latex, "substituted": Latex}}
+LEGEND = Map(str)
+FORMULA = {**EXPRESSION, "source": str, "legend": LEGEND}
+COUNTS = {"total": INT, "trainable": INT, "non_trainable": INT}
+ROW = {
+    "name": str, "label": str, "class": str, "depth": INT, "parent": OPT_STR, "call": INT, "shared": bool,
+    "input_shapes": [(SHAPE, NoneType)], "output_shapes": [SHAPE], "connected_to": [str],
+    "diagnostics": [DIAGNOSTIC], "activations": OPT_INT, "params": COUNTS, "formula": (FORMULA, NoneType),
+    "no_params_reason": OPT_STR, "shape_derivations": [{**EXPRESSION, "axis": str, "legend": LEGEND}],
+    "macs": OPT_INT, "macs_formula": ({**EXPRESSION, "legend": LEGEND}, NoneType),
+}
+OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE]}
+OPTIONAL_IN_FORMULA = {"parts": [{**EXPRESSION, "label": str, "trainable": bool}],
+                       "mismatch": {"trainable": INT, "non_trainable": INT}}
+RECORD = {
+    "schema": INT,
+    "model": {"name": str, "class": str, "spec": str, "input_shapes": ([SHAPE], NoneType), "inputs": [SHAPE],
+              "outputs": [SHAPE], "keras_version": str, "backend": str, "sources": [str]},
+    "layers": [ROW],
+    "totals": {"params": INT, "trainable": INT, "non_trainable": INT, "memory_bytes": Map(INT), "bytes": INT,
+               "macs": INT},
+    "legend": LEGEND,
+    "diagnostics": [DIAGNOSTIC],
+}
+
+
+def record_problem(record) -> str:
+    """What is wrong with a record, or ``""``: the first field of the wrong type, a LaTeX
+    string that is not plain maths, a depth that does not follow the rows."""
+    problem = _problem(record, RECORD, "record")
+    for i, row in enumerate(record["layers"] if not problem else ()):
+        where = f"record.layers[{i}]"
+        problem = (_optional(row, OPTIONAL_IN_ROW, where)
+                   or (row["formula"] is not None and _optional(row["formula"], OPTIONAL_IN_FORMULA, where + ".formula"))
+                   or ("" if 0 <= row["depth"] <= i else f"{where}.depth is {row['depth']}, not 0 to {i}"))
+        if problem:
+            break
+    return problem
+
+
+def _optional(value: dict, schema: dict, where: str) -> str:
+    return next((p for key in schema if key in value for p in [_problem(value[key], schema[key], f"{where}.{key}")] if p), "")
+
+
+def _problem(value, schema, where: str) -> str:
+    if isinstance(schema, tuple):  # alternatives
+        problems = [_problem(value, option, where) for option in schema]
+        return "" if "" in problems else problems[0]
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            return f"{where} is {_kind(value)}, not an object"
+        missing = [key for key in schema if key not in value]
+        if missing:
+            return f"{where} has no {missing[0]!r}"
+        return next((p for key, sub in schema.items() for p in [_problem(value[key], sub, f"{where}.{key}")] if p), "")
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            return f"{where} is {_kind(value)}, not a list"
+        return next((p for i, item in enumerate(value) for p in [_problem(item, schema[0], f"{where}[{i}]")] if p), "")
+    if isinstance(schema, Map):
+        if not isinstance(value, dict):
+            return f"{where} is {_kind(value)}, not an object"
+        return next((p for key, item in value.items() for p in [_problem(item, schema.values, f"{where}[{key!r}]")] if p), "")
+    if schema is Latex:
+        return _problem(value, str, where) or (f"{where}: {latex_problem(value)}" if latex_problem(value) else "")
+    if schema is int:
+        ok = type(value) is int and -LIMIT < value < LIMIT  # not a bool, a float or a huge number
+        return "" if ok else f"{where} is {_kind(value)}, not a whole number"
+    return "" if type(value) is schema else f"{where} is {_kind(value)}, not a {schema.__name__}"
+
+
+def _kind(value) -> str:
+    if isinstance(value, (bool, NoneType)) or (isinstance(value, (int, float)) and abs(value) < LIMIT):
+        return repr(value)
+    return f"a {type(value).__name__}"
+
+
+# The LaTeX commands the formulas are written with; a new one used in expr.py must be added.
+LATEX_WORDS = {"cdot", "times", "left", "right", "lfloor", "rfloor", "lceil", "rceil", "max", "min", "mathit",
+               "mathrm", "frac", "texttt", "textbackslash", "textasciicircum", "textasciitilde"}
+LATEX_SYMBOLS = set(" ,;!_&%$#{}")  # \, \_ \& ...: spacing and escaped characters
+_COMMAND = re.compile(r"\\([A-Za-z]+|.?)", re.S)
+
+
+def latex_problem(text: str) -> str:
+    """Why ``text`` is not plain maths, or ``""``."""
+    for match in _COMMAND.finditer(text):
+        name = match[1]
+        if name not in LATEX_WORDS and name not in LATEX_SYMBOLS:
+            return f"the LaTeX command \\{name} is not one a formula uses"
+    bare = _COMMAND.sub("", text)
+    bad = [c for c in bare if c in "%#$&" or ord(c) < 32] or (["^^"] if "^^" in bare else [])
+    if bad:
+        return f"the LaTeX has {bad[0]!r} unescaped"
+    depth = 0
+    for char in bare:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth or text.count(r"\left") != text.count(r"\right"):
+        return "the LaTeX's braces or \\left and \\right do not pair up"
+    return ""
+
+
+def entry_problem(entry, spec: str, input_shape: str) -> str:
+    """What is wrong with a cache entry for ``spec`` and ``input_shape``, or ``""``."""
+    problem = _problem(entry, {"spec": str, "input_shape": OPT_STR, "sources": Map(OPT_STR),
+                               "framework": Map(OPT_STR), "record": dict}, "entry")
+    if problem:
+        return problem
+    if any("\0" in path for path in entry["sources"]):
+        return "a source path holds a NUL character"
+    if entry["spec"] != spec or re.sub(r"\s+", "", entry["input_shape"] or "") != input_shape:
+        return f"it is the entry of {entry['spec']!r} (input shape {entry['input_shape']!r})"
+    return record_problem(entry["record"])
