@@ -16,6 +16,9 @@ import re
 
 # Global settings (beyond the backend config's) that a module may choose at import.
 CHOSEN_AT_IMPORT = ("dtype_policy", "flash_attention", "nnx_enabled")
+# Keras's bookkeeping, not settings: kept as the model left it (an old list of variables
+# to initialise would be initialised a second time).
+BOOKKEEPING = ("uninitialized_variables",)
 _CONFIG_NAME = re.compile(r"_[A-Z][A-Z_]*")
 
 
@@ -39,11 +42,14 @@ def keras_state():
     finally:
         for name, value in saved_config.items():
             setattr(config, name, value)
+        kept = {name: global_state.get_global_attribute(name) for name in BOOKKEEPING}
         # clear_session() replaces the trackers: put the old objects back, as they were
         global_state.GLOBAL_STATE_TRACKER, global_state.GLOBAL_SETTINGS_TRACKER = trackers
         for tracker, saved in zip(trackers, saved_trackers):
             vars(tracker).clear()
             vars(tracker).update(saved)
+        for name, value in kept.items():
+            global_state.set_global_attribute(name, value)
 
 
 def settings() -> dict:
