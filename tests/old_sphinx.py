@@ -1,9 +1,9 @@
 """What the tests need to run on every Sphinx that pyproject.toml admits, 7.0.1 included.
 
 Before 7.2, ``SphinxTestApp`` takes ``sphinx.testing``'s own path class and an app keeps
-its directories as strings. Before 7.3, Sphinx cannot end a warning with its
-``[type.subtype]`` (7.3 and 7.4 do with ``show_warning_types = True``, 8.0 by default),
-which is how the tests check a warning's subtype.
+its directories as strings. Before 8.0, a warning does not end with its
+``[type.subtype]`` (7.3 and 7.4 add it with ``show_warning_types = True``), which is
+how the tests check a warning's subtype.
 """
 
 from pathlib import Path
@@ -21,16 +21,18 @@ def sphinx_dir(path: Path):
 
 
 def print_warning_types() -> None:
-    """Before Sphinx 7.3, end each warning with its type and subtype as later versions do."""
-    if sphinx.version_info >= (7, 3):
+    """Before Sphinx 8, end each warning with its type and subtype, as Sphinx 8 does."""
+    if sphinx.version_info >= (8,):
         return
     from sphinx.util import logging
 
-    def translate(self, record) -> bool:
-        keep = logging.SphinxLogRecordTranslator.filter(self, record)
+    translate = logging.WarningLogRecordTranslator.filter
+
+    def translate_and_add_type(self, record) -> bool:
+        keep = translate(self, record)
         if getattr(record, "type", ""):
             subtype = getattr(record, "subtype", "")
             record.msg += f" [{record.type}.{subtype}]" if subtype else f" [{record.type}]"
         return keep
 
-    logging.WarningLogRecordTranslator.filter = translate
+    logging.WarningLogRecordTranslator.filter = translate_and_add_type

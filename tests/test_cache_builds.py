@@ -60,7 +60,6 @@ def project(tmp_path):
         import os, sys
         sys.path.insert(0, os.path.dirname(__file__))
         extensions = ["sphinx_modelsummary"]
-        show_warning_types = True
     """))
     (src / "models.py").write_text(MODELS)
     (src / "helpers.py").write_text("WIDTH = 32\n")

@@ -29,7 +29,8 @@ def unpacked(tmp_path_factory):
         pytest.skip("building the sdist needs setuptools 77 or later (the [test] extra installs it)")
     tmp = tmp_path_factory.mktemp("sdist")
     # from a copy without build leftovers: setuptools would add the files an old *.egg-info lists
-    leftovers = shutil.ignore_patterns(".git", ".venv*", "*.egg-info", "build", "dist", "__pycache__", "_build")
+    leftovers = shutil.ignore_patterns(".git", ".venv*", "*.egg-info", "build", "dist", "__pycache__", "_build",
+                                       "node_modules")
     shutil.copytree(REPO, tmp / "checkout", ignore=leftovers)
     done = subprocess.run([sys.executable, "-c", BUILD_SDIST, str(tmp)], cwd=tmp / "checkout",
                           capture_output=True, text=True, timeout=300)

@@ -9,4 +9,3 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 numfig = True
 exclude_patterns = ["_build"]
 modelsummary_cache_dir = ""  # these tests are about the directive; tests/test_cache_builds.py tests the cache
-show_warning_types = True  # " [modelsummary.subtype]" after each warning on Sphinx 7.3 and 7.4, as on 8
