@@ -105,13 +105,15 @@ def parse_input_shapes(text: str | None) -> list[tuple] | None:
 
 
 def import_keras():
-    """Import Keras with the backend's start-up chatter kept out of the caller's output."""
+    """Import Keras and start its backend with the start-up chatter kept out of the caller's output."""
     if "keras" in sys.modules:
         return sys.modules["keras"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with tempfile.TemporaryFile(mode="w+") as captured, _stderr_to(captured):
+    with tempfile.TemporaryFile(mode="w+") as captured, _stderr_to(captured), contextlib.redirect_stderr(captured):
         try:
             import keras
+
+            keras.ops.zeros(())  # a backend starts on its first tensor, and some log then (JAX: no 'tpu')
         except Exception as error:
             captured.seek(0)
             raise ModelSpecError(

@@ -24,17 +24,20 @@ from sphinx_modelsummary import lookup
 from sphinx_modelsummary.sphinx_ext.directive import cache_for
 from sphinx_modelsummary.docutils_render import NBSP
 
+from old_sphinx import sphinx_dir
+
 ROOTS = Path(__file__).resolve().parent / "roots"
 REPO = Path(__file__).resolve().parents[1]
 
 
 def build(srcdir: Path, builder: str, builddir: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp(builder, srcdir=srcdir, builddir=builddir, freshenv=True,
+    app = SphinxTestApp(builder, srcdir=sphinx_dir(srcdir), builddir=sphinx_dir(builddir), freshenv=True,
                         status=StringIO(), warning=StringIO(), **kwargs)
     try:
         app.build()
     finally:
         app.cleanup()  # puts sys.path back as it was
+    app.outdir = Path(app.outdir)  # a str before Sphinx 7.2
     return app
 
 
@@ -106,7 +109,7 @@ def line_of(path: Path, text: str, occurrence: int = 1) -> int:
 
 def warnings(app) -> str:
     """The warnings of a build, without colour codes."""
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return re.sub(r"\x1b\[[0-9;]*m", "", app._warning.getvalue())  # app.warning: Sphinx 7.2 and later
 
 
 def warnings_at(warnings: str, path: Path, line: int) -> list[str]:
@@ -563,7 +566,8 @@ def test_editing_a_model_re_reads_only_its_pages(tmp_path):
     later = module.stat().st_mtime + 5
     os.utime(module, (later, later))
 
-    app = SphinxTestApp("html", srcdir=src, builddir=builddir, status=StringIO(), warning=StringIO())
+    app = SphinxTestApp("html", srcdir=sphinx_dir(src), builddir=sphinx_dir(builddir), status=StringIO(),
+                        warning=StringIO())
     read: list[str] = []
     app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
     try:
