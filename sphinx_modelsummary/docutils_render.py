@@ -15,9 +15,11 @@ Words and numbers come from :mod:`sphinx_modelsummary.format`, shared with the C
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 
-from . import format as fmt
+from . import format as fmt, reasoning
 from .format import SummaryOptions, select_rows  # noqa: F401 (the renderer's API)
 from .expr import symbol_tex
 from .render import text_cell, to_text
@@ -152,7 +154,7 @@ def _table(record: dict, rows: list[dict], options: SummaryOptions, notes: dict,
     head += _row([_entry(key, [_para(nodes.Text(fmt.COLUMNS[key].header))]) for key in columns])
     group += head
     body = nodes.tbody()
-    heads, members = fmt.fold_groups(rows) if mode == "html" else ({}, set())
+    heads, members = fold_groups(rows) if mode == "html" else ({}, set())
     for index, row in enumerate(rows):
         if id(row) in heads:
             body += _fold_row(heads[id(row)], len(columns))
@@ -173,6 +175,33 @@ def _table(record: dict, rows: list[dict], options: SummaryOptions, notes: dict,
         body += _totals_row(record, columns)
     group += body
     return table
+
+
+FOLD_FROM = 40  # rows: a shorter table is read whole
+_BLOCK_NAME = re.compile(r"^(.*?\d[^_]*)_")
+
+
+def fold_groups(rows: list[dict]) -> tuple[dict[int, dict], set[int]]:
+    """Repeated blocks of a long model that a reader can fold: runs of three or more
+    top-level rows whose names share a numbered prefix (``block_3_expand``,
+    ``block_3_depthwise``, ...). Returns the heading of each run by the id of its first row,
+    and the ids of every row in a run."""
+    if len(rows) < FOLD_FROM:
+        return {}, set()
+    runs: list[list[dict]] = []
+    for row in rows:
+        found = _BLOCK_NAME.match(row["label"]) if row["depth"] == 0 else None
+        key = found.group(1) if found else None
+        if runs and key and runs[-1][0]["_key"] == key:
+            runs[-1].append({"_key": key, "row": row})
+        else:
+            runs.append([{"_key": key, "row": row}])
+    runs = [run for run in runs if run[0]["_key"] and len(run) >= 3]
+    if len(runs) < 2:
+        return {}, set()
+    heads = {id(run[0]["row"]): {"name": run[0]["_key"], "count": len(run),
+                                 "params": sum(item["row"]["params"]["total"] for item in run)} for run in runs}
+    return heads, {id(item["row"]) for run in runs for item in run}
 
 
 def _widths(rows: list[dict], options: SummaryOptions) -> list[int]:
@@ -308,7 +337,7 @@ def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
     box += nodes.container("", _para(nodes.strong("", "Shapes:")), walk, classes=["modelsummary-walk"])
     steps = nodes.bullet_list(bullet="-", classes=["modelsummary-steps"])
     for row in rows:
-        who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({fmt.step_kind(row)})")]
+        who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({reasoning.step_kind(row)})")]
         if row["formula"] is not None:
             sides = [r"\mathrm{parameters}", *fmt.latex_sides(row["formula"], "both")]
             line = [*who, nodes.Text(": "), *equation(sides, mode, every=True)]
@@ -319,7 +348,7 @@ def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
             reason = row.get("no_params_reason") or "it has no weights"
             line = [*who, nodes.Text(f" has no parameters: {reason}.")]
         item = nodes.list_item("", _para(*line))
-        for label, detail, note in fmt.step_details(row):
+        for label, detail, note in reasoning.step_details(row):
             item += _para(nodes.Text(f"{label}: "), *equation(fmt.latex_sides(detail, "both"), mode, every=True),
                           *([nodes.Text(f" {note}")] if note else []), classes=["modelsummary-step-detail"])
         steps += item

@@ -10,7 +10,6 @@ LaTeX for that). :data:`ASCII` gives the same words in plain ASCII (the record's
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from .expr import group
@@ -380,86 +379,9 @@ def legend_items(rows: list[dict], parts=("formula",)) -> list[tuple[str, str]]:
     return sorted(legend.items(), key=lambda kv: (kv[0].lower(), kv[0]))
 
 
-def shape_walk(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> str:
-    """The walk of shapes through the graph, one branch per line (long ones wrapped):
-    ``Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ...``; a branch that starts
-    elsewhere says where: ``stem → Conv2D ...``, ``up_conv + skip → Concatenate ...``."""
-    from .walk import walk_lines
-
-    return "\n".join(walk_lines(record["layers"] if rows is None else rows, style=style))
-
-
-def explain_lines(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> list[str]:
-    """The derivation in the seed's manner: the shape walk, then one sentence per layer, with
-    its parts where they say more (sublayers, trainable or not) and its multiply-accumulates."""
-    walk = shape_walk(record, rows, style).splitlines()
-    lines = [f"Shapes: {walk[0]}"] if len(walk) == 1 else ["Shapes:", *(f"  {line}" for line in walk)]
-    for row in record["layers"] if rows is None else rows:
-        name = f"{row['label']} ({step_kind(row)})"
-        if row["formula"] is not None:
-            lines.append(f"{name}: parameters = {formula_text(row, 'both', style)}")
-        else:
-            reason = row.get("no_params_reason") or "it has no weights"
-            lines.append(f"{name} has no parameters: {reason}.")
-        lines += [f"  {label}: {equation(item, 'both', style)}{' ' + note if note else ''}"
-                  for label, item, note in step_details(row)]
-    return lines
-
-
-def step_kind(row: dict) -> str:
-    """``Conv2D``; a wrapper with what it wraps, ``TimeDistributed(MaxPooling2D)``."""
-    from .walk import kind_text
-
-    return row["class"] if row["class"] == "InputLayer" else kind_text(row)
-
-
-def step_details(row: dict) -> list[tuple[str, dict, str]]:
-    """The lines under a layer's step, as ``(label, equation, note)``: its parts where they say
-    more (sublayers, trainable or not), and its multiply-accumulates."""
-    details = []
-    formula = row["formula"]
-    parts = (formula or {}).get("parts") or []
-    if formula is not None and (formula["source"] == "sublayers" or len({p["trainable"] for p in parts}) > 1):
-        details += [(part_label(p), p, "") for p in parts]
-    macs = row.get("macs_formula")
-    if macs and macs["value"] is None:
-        details.append(("multiply-accumulates", macs, f"({', '.join(macs.get('unknown') or [])} unknown)"))
-    elif macs and (macs["value"] or row["params"]["total"]):
-        why = macs.get("reason") or macs.get("note")
-        details.append(("multiply-accumulates", macs, f"({why})" if why else ""))
-    return details
-
-
 def mismatch_note(row: dict) -> str:
     """``(Keras counts 13)`` when the row's formula disagrees with Keras, else ``""``."""
     mismatch = (row.get("formula") or {}).get("mismatch")
     if not mismatch:
         return ""
     return f"(Keras counts {group(row['params']['total'])})"
-
-
-FOLD_FROM = 40  # rows: a shorter table is read whole
-_BLOCK_NAME = re.compile(r"^(.*?\d[^_]*)_")
-
-
-def fold_groups(rows: list[dict]) -> tuple[dict[int, dict], set[int]]:
-    """Repeated blocks of a long model that a reader can fold: runs of three or more
-    top-level rows whose names share a numbered prefix (``block_3_expand``,
-    ``block_3_depthwise``, ...). Returns the heading of each run by the id of its first row,
-    and the ids of every row in a run."""
-    if len(rows) < FOLD_FROM:
-        return {}, set()
-    runs: list[list[dict]] = []
-    for row in rows:
-        found = _BLOCK_NAME.match(row["label"]) if row["depth"] == 0 else None
-        key = found.group(1) if found else None
-        if runs and key and runs[-1][0]["_key"] == key:
-            runs[-1].append({"_key": key, "row": row})
-        else:
-            runs.append([{"_key": key, "row": row}])
-    runs = [run for run in runs if run[0]["_key"] and len(run) >= 3]
-    if len(runs) < 2:
-        return {}, set()
-    heads = {id(run[0]["row"]): {"name": run[0]["_key"], "count": len(run),
-                                 "params": sum(item["row"]["params"]["total"] for item in run)} for run in runs}
-    return heads, {id(item["row"]) for run in runs for item in run}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from . import format as fmt
+from . import format as fmt, reasoning
 from .expr import symbol_tex
 from .format import SummaryOptions, select_rows
 
@@ -190,5 +190,5 @@ def _explain(record: dict, rows: list[dict]) -> list[dict]:
             reason = row.get("no_params_reason") or "it has no weights"
             step = who + [text(f" has no parameters: {reason}.")]
         steps.append(step)
-    walk = paragraph(strong("Shapes:"), text(" " + fmt.shape_walk(record, rows)))
+    walk = paragraph(strong("Shapes:"), text(" " + reasoning.shape_walk(record, rows)))
     return [walk, bullets(steps, "modelsummary-steps")]

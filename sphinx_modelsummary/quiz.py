@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import format as fmt
+from .reasoning import shape_walk
 from .expr import group
-from .misconceptions import MISCONCEPTIONS, WINDOWED, Context, Equation, Wrong, top_rows
+from .misconceptions import MISCONCEPTIONS, WINDOWED, Context, Equation, Wrong
 
 ASKS = {"params": "parameters (weights and biases)", "output": "output shape",
         "activations": "activations (the values it outputs per sample)"}
@@ -122,7 +123,7 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
                               _sentence(context, candidate.row, candidate.asks, claim), mistake,
                               candidate.wrongs.get(mistake)))
     question = f"Based on {about}, what are the correct statements regarding each layer’s {_asks_text(asks)}?"
-    return Quiz(question, made, fmt.shape_walk(record))
+    return Quiz(question, made, shape_walk(record))
 
 
 def _candidates(context: Context, asks, layers, allowed: list) -> list[_Candidate]:

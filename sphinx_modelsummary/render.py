@@ -6,6 +6,7 @@ import html
 import re
 
 from . import format as fmt
+from .reasoning import explain_lines
 from .expr import symbol_tex
 from .format import UNICODE, Style
 from .text_table import Cell, render_table
@@ -129,7 +130,7 @@ def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
         lines += ["", "Legend:"] + [f"  {s}  {m}" for s, m in _legend(record, columns, explain, rows)]
     if explain:
         lines.append("")
-        for line in _unwrapped(fmt.explain_lines(record, rows, style)):
+        for line in _unwrapped(explain_lines(record, rows, style)):
             lines += wrap(line, width)
     return "\n".join(lines) + "\n"
 
@@ -173,7 +174,7 @@ def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "
         lines += ["", "Legend: " + "; ".join(f"*{markdown_escape(s)}* {markdown_escape(m)}"
                                              for s, m in _legend(record, columns, explain))]
     if explain:
-        lines += ["", *(f"- {markdown_escape(line)}" for line in fmt.explain_lines(record, style=style))]
+        lines += ["", *(f"- {markdown_escape(line)}" for line in explain_lines(record, style=style))]
     return "\n".join(lines) + "\n"
 
 
@@ -250,7 +251,7 @@ def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both
                            for s, m in _legend(record, columns, explain))
         parts.append(f'<p style="{_SMALL}"><strong>Legend:</strong> {items}</p>')
     if explain:
-        parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in fmt.explain_lines(record)) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in explain_lines(record)) + "</ul>")
     return "".join(parts) + "</div>"
 
 

@@ -6,7 +6,7 @@ import pytest
 keras = pytest.importorskip("keras")
 L = keras.layers
 
-from sphinx_modelsummary import format as fmt  # noqa: E402
+from sphinx_modelsummary import reasoning  # noqa: E402
 from sphinx_modelsummary.errors import ModelSpecError, Problem  # noqa: E402
 from sphinx_modelsummary.spec import fresh_names  # noqa: E402
 from sphinx_modelsummary.summary import summarize, summarize_model  # noqa: E402
@@ -74,7 +74,7 @@ def test_weights_are_named_by_their_attributes(classifier):
     assert row["macs"] is None  # its own call() multiplies: not known
     assert record["totals"]["macs_partial"] and record["totals"]["macs_unknown"] == ["head"]
     assert record["diagnostics"] == []
-    steps = fmt.explain_lines(record)
+    steps = reasoning.explain_lines(record)
     assert "  w: 32 × 2 = 64" in steps and "  scale (non-trainable): 2" in steps
 
 

@@ -6,7 +6,7 @@ import pytest
 keras = pytest.importorskip("keras")
 L = keras.layers
 
-from sphinx_modelsummary import format as fmt  # noqa: E402
+from sphinx_modelsummary import format as fmt, reasoning  # noqa: E402
 from sphinx_modelsummary import walk  # noqa: E402
 from sphinx_modelsummary.spec import fresh_names  # noqa: E402
 from sphinx_modelsummary.summary import summarize, summarize_model  # noqa: E402
@@ -23,11 +23,11 @@ def test_seq2seq_walk_keeps_encoder_and_decoder_apart():
         ([], ["decoder_inputs"]),
         (["decoder_inputs", "encoder"], ["decoder", "next_token"]),  # the states join the decoder
     ]
-    lines = fmt.shape_walk(record, style=fmt.ASCII).splitlines()
+    lines = reasoning.shape_walk(record, style=fmt.ASCII).splitlines()
     assert lines[0].startswith("Input (encoder_inputs) ") and " -> LSTM (encoder) " in lines[0]
     assert lines[1].startswith("Input (decoder_inputs) ") and "->" not in lines[1]
     assert lines[2].startswith("decoder_inputs + encoder -> LSTM ")
-    assert fmt.explain_lines(record, style=fmt.ASCII)[:4] == ["Shapes:", *(f"  {line}" for line in lines)]
+    assert reasoning.explain_lines(record, style=fmt.ASCII)[:4] == ["Shapes:", *(f"  {line}" for line in lines)]
 
 
 def test_unet_walk_shows_each_branch_and_join():
@@ -41,7 +41,7 @@ def test_unet_walk_shows_each_branch_and_join():
         (["up_1_conv", "down_0_add"], ["up_1_join", "up_1_mix", "up_0_conv"]),
         (["up_0_conv", "stem"], ["up_0_join", "up_0_mix", "mask"]),
     ]
-    lines = fmt.shape_walk(record, style=fmt.ASCII).splitlines()
+    lines = reasoning.shape_walk(record, style=fmt.ASCII).splitlines()
     assert max(len(line) for line in lines) <= walk.WIDTH
     heads = [line for line in lines if not line.startswith(" ")]
     assert [h.split(" -> ")[0] for h in heads[1:]] == [
@@ -53,7 +53,7 @@ def test_unet_walk_shows_each_branch_and_join():
 def test_long_branches_wrap_and_a_chain_stays_one_branch():
     record = summarize("examples.mnist:build_cnn")
     assert structure(record) == [([], [r["label"] for r in record["layers"]])]
-    lines = fmt.shape_walk(record, style=fmt.ASCII).splitlines()
+    lines = reasoning.shape_walk(record, style=fmt.ASCII).splitlines()
     assert len(lines) > 1 and all(line.startswith("    -> ") for line in lines[1:])
     assert max(len(line) for line in lines) <= walk.WIDTH
     assert walk.wrap(["a" * 150, "b"], width=100, arrow=" -> ") == ["a" * 150, "    -> b"]
@@ -62,7 +62,7 @@ def test_long_branches_wrap_and_a_chain_stays_one_branch():
 def test_walk_of_selected_rows_names_outside_sources():
     record = summarize("architectures:unet")
     rows = [r for r in record["layers"] if r["label"] in ("up_0_join", "up_0_mix")]
-    assert fmt.shape_walk(record, rows, fmt.ASCII).startswith("up_0_conv + stem -> Concatenate ")
+    assert reasoning.shape_walk(record, rows, fmt.ASCII).startswith("up_0_conv + stem -> Concatenate ")
 
 
 def single(layer, shape):

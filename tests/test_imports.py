@@ -25,7 +25,8 @@ def test_core_imports_no_sphinx_and_no_framework():
     for module in ("sphinx_modelsummary.summary", "sphinx_modelsummary.spec", "sphinx_modelsummary.render",
                    "sphinx_modelsummary.cli", "sphinx_modelsummary.catalog", "sphinx_modelsummary.lookup",
                    "sphinx_modelsummary.options", "sphinx_modelsummary.hints", "sphinx_modelsummary.myst_ast",
-                   "sphinx_modelsummary.mystmd", "sphinx_modelsummary.walk", "sphinx_modelsummary.composite"):
+                   "sphinx_modelsummary.mystmd", "sphinx_modelsummary.walk", "sphinx_modelsummary.composite", "sphinx_modelsummary.reasoning",
+                   "sphinx_modelsummary.typeset", "sphinx_modelsummary.text_table"):
         assert imported_by(module) == "", module
 
 

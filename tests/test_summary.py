@@ -7,7 +7,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from sphinx_modelsummary import format as fmt  # noqa: E402
+from sphinx_modelsummary import format as fmt, reasoning  # noqa: E402
 from sphinx_modelsummary.summary import summarize  # noqa: E402
 
 
@@ -50,10 +50,10 @@ def test_seed_shape_reasoning(seed):
     assert fmt.derivations_text(rows["flatten"], fmt.ASCII) == ["features: 5 x 5 x 64 = 1,600"]
     assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ⌊(28 − 3) / 1⌋ + 1 = 26"]
     assert fmt.derivations_text(rows["flatten"]) == ["features: 5 × 5 × 64 = 1,600"]
-    assert fmt.shape_walk(seed, style=fmt.ASCII).splitlines()[:2] == [  # one branch, wrapped
+    assert reasoning.shape_walk(seed, style=fmt.ASCII).splitlines()[:2] == [  # one branch, wrapped
         "Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> MaxPooling2D 13 x 13 x 32 = 5,408",
         "    -> Conv2D 11 x 11 x 64 = 7,744 -> MaxPooling2D 5 x 5 x 64 = 1,600 -> Flatten 1,600"]
-    assert fmt.shape_walk(seed).startswith("Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ")
+    assert reasoning.shape_walk(seed).startswith("Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ")
     assert "don't learn" in rows["max_pooling2d"]["no_params_reason"] or "learns nothing" in rows["max_pooling2d"]["no_params_reason"]
     # conv2d: 26 * 26 output positions, each 32 filters over 1 * 3 * 3 inputs
     assert rows["conv2d"]["macs"] == 26 * 26 * 32 * 9

@@ -4,7 +4,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from sphinx_modelsummary import format as fmt  # noqa: E402
+from sphinx_modelsummary import reasoning  # noqa: E402
 from sphinx_modelsummary.spec import fresh_names  # noqa: E402
 from sphinx_modelsummary.summary import summarize, summarize_model  # noqa: E402
 
@@ -33,7 +33,7 @@ def test_a_wrapper_names_what_it_wraps(video):
     assert pool["wraps"] == [{"name": "noop_pool", "class": "MaxPooling2D", "is_model": False}]
     assert pool["no_params_reason"].startswith("it runs noop_pool (MaxPooling2D) at every time step, and pooling")
     assert pool["macs"] == 0 and pool["macs_formula"]["reason"].startswith("pooling")
-    steps = fmt.explain_lines(record)
+    steps = reasoning.explain_lines(record)
     assert any(line.startswith("per_frame_pool (TimeDistributed(MaxPooling2D)) has no parameters: it runs "
                                "noop_pool (MaxPooling2D)") for line in steps)
 
