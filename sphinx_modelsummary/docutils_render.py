@@ -23,12 +23,13 @@ from . import format as fmt, reasoning
 from .format import SummaryOptions, select_rows  # noqa: F401 (the renderer's API)
 from .expr import symbol_tex
 from .render import text_cell, to_text
-from .text_table import fit_widths
+from .text_table import Cell, fit_widths
 from .typeset import tokens
 from .walk import walk_lines
 
 NBSP = "\u00a0"
 TEXT_WIDTH = 97  # a text page's 100 columns less the indent of a literal block
+TEXT_PARAGRAPH = 70  # the text writer's paragraphs
 LATEX_WIDTH = 100  # characters a page's table is planned in
 # In LaTeX a formula may break at its "=" (a relation), never at an operator.
 LATEX_NO_BREAK = r"\binoppenalty=10000\relax "
@@ -54,17 +55,45 @@ def math_node(latex: str, text: str) -> nodes.math:
     return node
 
 
-def typeset_maths(document: nodes.document, mode: str) -> None:
+def typeset_maths(document: nodes.document, mode: str, text_writer: bool = False) -> None:
     """Each :func:`math_node` in the form ``mode`` writes (see :func:`render`): typeset
-    text that may break before each ``=``, LaTeX maths, or its plain reading."""
-    for node in list(document.findall(nodes.math)):
-        if TEXT_ATTRIBUTE not in node:
-            continue
-        latex = node.astext()
-        if mode == "text":
-            node.replace_self(nodes.Text(node[TEXT_ATTRIBUTE]))
-        else:
-            node.replace_self(equation(latex.split(" = "), mode, every=True))
+    text that may break before each ``=``, LaTeX maths, or its plain reading. For Sphinx's
+    text writer (``text_writer``), which would wrap a formula at any space, a paragraph
+    with formulas is wrapped here, between words and before each ``=``."""
+    found = [node for node in document.findall(nodes.math) if TEXT_ATTRIBUTE in node]
+    if mode == "text" and text_writer:
+        paragraphs = [_paragraph_of(node) for node in found]
+        for paragraph in dict.fromkeys(p for p in paragraphs if p is not None):
+            paragraph.replace_self(_wrapped_text(paragraph))
+        found = [node for node, paragraph in zip(found, paragraphs) if paragraph is None]
+    for node in found:
+        sides = node.astext().split(" = ")
+        node.replace_self(nodes.Text(node[TEXT_ATTRIBUTE]) if mode == "text" else equation(sides, mode, every=True))
+
+
+_KEEP = "\u0000"  # a space no line may end at, while wrapping
+
+
+def _paragraph_of(node: nodes.Node) -> nodes.paragraph | None:
+    while node is not None and not isinstance(node, nodes.paragraph):
+        node = node.parent
+    return node
+
+
+def _kept_text(node: nodes.Node) -> str:
+    """A node's text, each formula's spaces kept from breaking but those before its ``=``."""
+    if isinstance(node, nodes.math) and TEXT_ATTRIBUTE in node:
+        return (" =" + _KEEP).join(side.replace(" ", _KEEP) for side in node[TEXT_ATTRIBUTE].split(" = "))
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(_kept_text(child) for child in node.children)
+
+
+def _wrapped_text(paragraph: nodes.Element) -> nodes.raw:
+    """A paragraph with formulas as text lines of at most ``TEXT_PARAGRAPH`` characters."""
+    lines = Cell([]).add(*_kept_text(paragraph).split(), lead=False).lines(TEXT_PARAGRAPH)
+    wrapped = "\n".join(lines).replace(_KEEP, " ")
+    return nodes.raw(wrapped, wrapped, format="text")
 
 
 def typeset(latex: str) -> nodes.inline:

@@ -123,7 +123,7 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
                               _sentence(context, candidate.row, candidate.asks, claim), mistake,
                               candidate.wrongs.get(mistake)))
     question = f"Based on {about}, what are the correct statements regarding each layer’s {_asks_text(asks)}?"
-    return Quiz(question, made, shape_walk(record))
+    return Quiz(question, made, shape_walk(record, width=None))  # each renderer wraps it
 
 
 def _candidates(context: Context, asks, layers, allowed: list) -> list[_Candidate]:

@@ -4,14 +4,14 @@ through the model, then one sentence per layer with its parts and its multiply-a
 from __future__ import annotations
 
 from .format import UNICODE, Style, equation, formula_text, part_label
-from .walk import kind_text, walk_lines
+from .walk import WIDTH, kind_text, walk_lines
 
 
-def shape_walk(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> str:
-    """The walk of shapes through the graph, one branch per line (long ones wrapped):
+def shape_walk(record: dict, rows: list[dict] | None = None, style: Style = UNICODE, width: int | None = WIDTH) -> str:
+    """The walk of shapes through the graph, one branch per line (wrapped at ``width``):
     ``Input 28 × 28 × 1 = 784 → Conv2D 26 × 26 × 32 = 21,632 → ...``; a branch that starts
     elsewhere says where: ``stem → Conv2D ...``, ``up_conv + skip → Concatenate ...``."""
-    return "\n".join(walk_lines(record["layers"] if rows is None else rows, style=style))
+    return "\n".join(walk_lines(record["layers"] if rows is None else rows, width, style))
 
 
 def explain_lines(record: dict, rows: list[dict] | None = None, style: Style = UNICODE) -> list[str]:

@@ -188,6 +188,9 @@ def test_text_builder_puts_the_answer_after_the_question(teaching):
     assert text.index("4. The fully-connected layer has a total of 16,010 parameters.") < text.index("Answer:** 3, 4")
     assert "Show the answer" not in text and "\\cdot" not in text
     assert "parameters = k · (f · h · w + 1) = 64 · (32 · 3 · 3 + 1) = 18,496" in " ".join(text.split())
+    # a formula in the answer breaks only before an "=": never inside its brackets
+    assert all(line.count("(") == line.count(")") for line in text.splitlines() if " · " in line)
+    assert max(len(line) for line in text.splitlines()) <= 100
 
 
 def test_latex_collects_the_answers_at_the_end(teaching):

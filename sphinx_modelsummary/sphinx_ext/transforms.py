@@ -67,7 +67,8 @@ class TypesetFormulas(SphinxPostTransform):
     default_priority = 60  # after roles are resolved and quizzes made
 
     def run(self, **kwargs: Any) -> None:
-        typeset_maths(self.document, render_mode(_builder_format(self)))
+        builder_format = _builder_format(self)
+        typeset_maths(self.document, render_mode(builder_format), text_writer=builder_format == "text")
 
 
 def latex_columns(table: nodes.table) -> str:
