@@ -144,8 +144,11 @@ def build_site(root: Path, theme: str, mathjax: Path | None) -> Path:
     for name, text in PAGES.items():
         (src / name).write_text(text)
     repo = Path(__file__).resolve().parents[1]
+    # a templates_path of the project's own: pydata's and the book theme add their templates to
+    # it, and Sphinx's default list is shared by every later build in this process (on Sphinx 7,
+    # alabaster's pages would then take pydata's search box)
     conf = [f"import sys; sys.path.insert(0, {str(repo)!r})", "extensions = ['sphinx_modelsummary']",
-            f"html_theme = {theme!r}", "modelsummary_cache_dir = ''"]
+            f"html_theme = {theme!r}", "modelsummary_cache_dir = ''", "templates_path = []"]
     if mathjax:
         conf += ["mathjax_path = 'mathjax/tex-chtml.js'",
                  "mathjax4_config = {'loader': {'paths': {'fonts': '/_fonts'}}}"]
