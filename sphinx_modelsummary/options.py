@@ -112,21 +112,25 @@ class Setting:
     parse: Callable[[Any], Any]
     config: str | None = None
     default: Any = None
-    types: tuple = ()
+    types: tuple | frozenset = ()
+
+
+# Yes/no values take str too, so Sphinx passes `-D modelsummary_totals=no` on to be read
+# here; a set, as Sphinx 7.0 does so only for types equal to {bool, str}
+YES_NO = frozenset({bool, str})
 
 
 SETTINGS = (
     Setting("input-shape", "input_shape", _text),
     Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
     Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
-    # str too for yes/no values, so Sphinx passes `-D modelsummary_totals=no` on to be read here
-    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, (bool, str)),
-    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, (bool, str)),
-    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, (bool, str)),
+    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, YES_NO),
+    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, YES_NO),
+    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, YES_NO),
     Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
     Setting("layers", "layers", parse_layers),
-    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, (bool, str)),
-    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, (bool, str)),
+    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, YES_NO),
+    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, YES_NO),
     Setting("caption", "caption", _text),
     Setting("name", "name", _text),
     Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),

@@ -38,7 +38,8 @@ ROW = {
     "input_shapes": [(SHAPE, NoneType)], "output_shapes": [SHAPE], "connected_to": [str],
     "diagnostics": [DIAGNOSTIC], "activations": OPT_INT, "params": COUNTS, "formula": (FORMULA, NoneType),
     "no_params_reason": OPT_STR, "shape_derivations": [{**EXPRESSION, "axis": str, "legend": LEGEND}],
-    "macs": OPT_INT, "macs_formula": ({**EXPRESSION, "legend": LEGEND}, NoneType),
+    # the count is unknown (None) when a size is, as an LSTM's over a free number of steps
+    "macs": OPT_INT, "macs_formula": ({**EXPRESSION, "value": OPT_INT, "legend": LEGEND}, NoneType),
 }
 OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE]}
 OPTIONAL_IN_FORMULA = {"parts": [{**EXPRESSION, "label": str, "trainable": bool}],

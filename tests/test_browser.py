@@ -14,7 +14,6 @@ import shutil
 import socketserver
 import subprocess
 import threading
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ webdriver = pytest.importorskip("selenium.webdriver")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
     pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from sphinx.testing.util import SphinxTestApp  # noqa: E402
+from old_sphinx import build, warnings  # noqa: E402
 
 THEMES = ("alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
 WIDTHS = (1400, 400)
@@ -145,20 +144,19 @@ def build_site(root: Path, theme: str, mathjax: Path | None) -> Path:
     for name, text in PAGES.items():
         (src / name).write_text(text)
     repo = Path(__file__).resolve().parents[1]
+    # a templates_path of the project's own: pydata's and the book theme add their templates to
+    # it, and Sphinx's default list is shared by every later build in this process (on Sphinx 7,
+    # alabaster's pages would then take pydata's search box)
     conf = [f"import sys; sys.path.insert(0, {str(repo)!r})", "extensions = ['sphinx_modelsummary']",
-            f"html_theme = {theme!r}", "modelsummary_cache_dir = ''"]
+            f"html_theme = {theme!r}", "modelsummary_cache_dir = ''", "templates_path = []"]
     if mathjax:
         conf += ["mathjax_path = 'mathjax/tex-chtml.js'",
                  "mathjax4_config = {'loader': {'paths': {'fonts': '/_fonts'}}}"]
     else:
         conf.append("mathjax_path = 'http://127.0.0.1:9/offline/mathjax.js'")  # nothing answers there
     (src / "conf.py").write_text("\n".join(conf) + "\n")
-    app = SphinxTestApp("html", srcdir=src, builddir=root / f"build-{out.name}", status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
+    app = build(src, "html", root / f"build-{out.name}")
+    assert "WARNING" not in warnings(app), warnings(app)
     shutil.copytree(app.outdir, out)
     if mathjax:
         (out / "_static" / "mathjax").symlink_to(mathjax / "mathjax")
@@ -226,11 +224,7 @@ def test_long_models_fold_their_repeated_blocks(server, browser, tmp_path):
     (src / "conf.py").write_text("extensions = ['sphinx_modelsummary']\nhtml_theme = 'furo'\nmodelsummary_cache_dir = ''\n")
     (src / "index.rst").write_text("Long\n====\n\n.. model-summary:: keras.applications:MobileNetV2"
                                    "(weights=None, alpha=0.35, input_shape=(96, 96, 3))\n")
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build(src, "html", tmp_path / "build")
     shutil.copytree(app.outdir, root / "long")
     measure(browser, f"{base}/long/index.html", 1400)
     state = """return [...document.querySelectorAll('tr.modelsummary-group')].map(g => {

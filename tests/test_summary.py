@@ -184,7 +184,16 @@ def test_activation_counts_are_products_of_output_shapes(seed):
         assert row["activations"] == sum(math.prod(s[1:]) for s in row["output_shapes"])
 
 
-def test_sources_name_the_users_files():
+def test_sources_name_the_users_files(monkeypatch):
+    import sys
+
+    from sphinx_modelsummary import sources, spec
+
+    # imported afresh, as in a docs build (a test may have imported it directly before)
+    for name in ("examples", "examples.mnist"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sources, "IMPORTED_WITH", {})
+    monkeypatch.setattr(spec, "_CHOSEN_AT_IMPORT", {})
     record = summarize("examples.mnist:build_cnn")
     # the module and its package; not keras, nothing from the standard library
     assert [p.rsplit("/", 2)[-2:] for p in record["model"]["sources"]] == [

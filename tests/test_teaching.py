@@ -11,16 +11,15 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from docutils import nodes
-from sphinx.testing.util import SphinxTestApp
 
 from sphinx_modelsummary.docutils_render import NBSP
 from sphinx_modelsummary.sphinx_ext.quiz import quiz_answer
-from test_directive import ROOTS, _html_files, _sphinx_build, build, line_of, warnings, warnings_at, written
+from old_sphinx import build, new_app, warnings
+from test_directive import ROOTS, _html_files, _sphinx_build, line_of, warnings_at, written
 
 BAD_PAGES = ("bad.rst", "bad_md.md")
 
@@ -293,7 +292,7 @@ def test_a_changed_model_updates_the_pages_that_quote_it(tmp_path):
     module.write_text(module.read_text().replace("Dense(4,", "Dense(6,"))
     later = module.stat().st_mtime + 5
     os.utime(module, (later, later))
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "_build", status=StringIO(), warning=StringIO())
+    app = new_app("html", src, tmp_path / "_build")
     read: list[str] = []
     app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
     try:

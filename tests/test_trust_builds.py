@@ -15,14 +15,13 @@ import shutil
 import subprocess
 import sys
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("keras")
 
-from sphinx.testing.util import SphinxTestApp
+from old_sphinx import build, warnings
 from test_cache_builds import sphinx_build
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-trust"
@@ -264,13 +263,8 @@ def tiny(tmp_path_factory):
 
 
 def build_tiny(src: Path, out: Path, overrides: dict) -> tuple[str, str]:
-    app = SphinxTestApp("html", srcdir=src, builddir=out, freshenv=True, confoverrides=overrides,
-                        status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue()), (app.outdir / "index.html").read_text()
+    app = build(src, "html", out, confoverrides=overrides)
+    return warnings(app), (app.outdir / "index.html").read_text()
 
 
 @pytest.mark.parametrize(("name", "value"), BAD_CONFIG, ids=[f"{n}={v!r}" for n, v in BAD_CONFIG])

@@ -120,7 +120,7 @@ class ModelQuiz(SphinxDirective):
         self.set_source_info(box)
         if self.options.get("name"):
             self.add_name(box)
-        question = self.parse_content_to_nodes() if self.content else []
+        question = self._question() if self.content else []
         if settings.summary:
             box.extend(question)
             box += pending_quiz(summary=settings.summary, settings=settings, asked=bool(question))
@@ -140,6 +140,13 @@ class ModelQuiz(SphinxDirective):
             return self._fail(*_problem(error))
         box.extend([*code, *question, *rest])
         return [box]
+
+    def _question(self) -> list[nodes.Node]:
+        """The content as nodes (``parse_content_to_nodes`` needs Sphinx 7.4)."""
+        holder = nodes.Element()
+        holder.document = self.state.document
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        return holder.children
 
     def _warn(self, subtype: str, message: str) -> None:
         logger.warning(f"model-quiz: {message}", location=self.get_location(), type="modelsummary", subtype=subtype)

@@ -57,7 +57,7 @@ class ModelSummaryDomain(Domain):
 
     def role(self, name: str):
         found = super().role(name)
-        if found is not None or self.env.domains.standard_domain.role(name) is not None:
+        if found is not None or self.env.domains["std"].role(name) is not None:
             return found
         if name in docutils_roles._roles or name in docutils_roles._role_registry:
             return None  # ms is the default domain and this is a docutils role

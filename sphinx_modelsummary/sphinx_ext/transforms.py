@@ -82,12 +82,14 @@ def latex_columns(table: nodes.table) -> str:
 
 
 def _align_latex_cells(table: nodes.table) -> None:
-    """Text ragged-right (no stretched gaps) and no word hyphenated. Sphinx wraps each cell
+    r"""Text ragged-right (no stretched gaps) and no word hyphenated. Sphinx 9 wraps each cell
     in a ``varwidth`` box, which resets the column's settings, so each paragraph says it;
-    the column itself places the box (right for counts)."""
+    the column itself places the box (right for counts). Before Sphinx 9 the row's ``\\``
+    comes after the last cell's paragraph: ``\arraybackslash`` keeps it ending the row."""
     for entry in table.findall(nodes.entry):
         for paragraph in entry.findall(nodes.paragraph):
-            paragraph.insert(0, nodes.raw("", r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000 ", format="latex"))
+            paragraph.insert(0, nodes.raw("", r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000 \arraybackslash ",
+                                          format="latex"))
 
 
 def _builder_format(transform: SphinxPostTransform) -> str:
