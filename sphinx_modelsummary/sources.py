@@ -145,6 +145,9 @@ def user_sources(spec, base_dir: str | Path = ".", seen: Watched | None = None) 
         if path is None:
             continue
         files.add(path)
+        parent = module.__name__.rpartition(".")[0]  # a package's __init__ runs first: a source, always
+        if parent in sys.modules:
+            todo.append(sys.modules[parent])
         for value in list(vars(module).values()):
             owner = _module_of(value)
             if owner is not None and id(owner) not in walked:

@@ -198,6 +198,13 @@ def test_sources_name_the_users_files(monkeypatch):
     # the module and its package; not keras, nothing from the standard library
     assert [p.rsplit("/", 2)[-2:] for p in record["model"]["sources"]] == [
         ["examples", "__init__.py"], ["examples", "mnist.py"]]
+    # the same when the package was imported before (by conf.py, say): its __init__ is a source still
+    monkeypatch.delitem(sys.modules, "examples.mnist")
+    monkeypatch.setattr(sources, "IMPORTED_WITH", {})
+    import examples  # noqa: F401
+
+    again = summarize("examples.mnist:build_cnn_deferred", "28, 28, 1")
+    assert again["model"]["sources"] == record["model"]["sources"]
 
 
 def test_keras_symbolic_shape_quirks_show_the_real_shape():
