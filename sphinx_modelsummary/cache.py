@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .record_check import entry_problem
-from .summary import SCHEMA
+from .record_check import SCHEMA, entry_problem
 
 BACKEND_DISTRIBUTIONS = {
     "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),

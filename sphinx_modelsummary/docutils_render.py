@@ -177,7 +177,8 @@ def _table(record: dict, rows: list[dict], options: SummaryOptions, notes: dict,
         table += nodes.title(options.caption, options.caption)
     group = nodes.tgroup(cols=len(columns))
     table += group
-    for width in _widths(rows, options):
+    # only LaTeX uses the widths: a browser lays the columns out itself
+    for width in _widths(rows, options) if mode == "latex" else [1] * len(columns):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     head += _row([_entry(key, [_para(nodes.Text(fmt.COLUMNS[key].header))]) for key in columns])

@@ -9,8 +9,10 @@ commands the formulas are written with, so no entry can run TeX or MathJax code
 
 from __future__ import annotations
 
+import functools
 import re
 
+SCHEMA = 2  # the record's version: 2 adds MACs for every layer, wrappers and sublayers
 NoneType = type(None)
 LIMIT = 2**63  # no count, size or shape is larger; a bigger one is no model's
 
@@ -71,34 +73,66 @@ def record_problem(record) -> str:
 
 
 def _optional(value: dict, schema: dict, where: str) -> str:
-    return next((p for key in schema if key in value for p in [_problem(value[key], schema[key], f"{where}.{key}")] if p), "")
+    for key in schema:
+        found = _problem(value[key], schema[key], f"{where}.{key}") if key in value else ""
+        if found:
+            return found
+    return ""
 
 
 def _problem(value, schema, where: str) -> str:
+    """Why ``value`` does not fit ``schema`` (``where`` names it), or ``""``."""
+    found = _misfit(value, schema)
+    return "" if found is None else f"{where}{found[0]}{found[1]}"
+
+
+def _misfit(value, schema):
+    """``(path below value, what is wrong)`` for the first field that does not fit, or
+    ``None``; the path is only written out for a field that does not fit."""
     if isinstance(schema, tuple):  # alternatives
-        problems = [_problem(value, option, where) for option in schema]
-        return "" if "" in problems else problems[0]
+        first = None
+        for option in schema:
+            found = _misfit(value, option)
+            if found is None:
+                return None
+            first = first or found
+        return first
     if isinstance(schema, dict):
         if not isinstance(value, dict):
-            return f"{where} is {_kind(value)}, not an object"
-        missing = [key for key in schema if key not in value]
-        if missing:
-            return f"{where} has no {missing[0]!r}"
-        return next((p for key, sub in schema.items() for p in [_problem(value[key], sub, f"{where}.{key}")] if p), "")
+            return "", f" is {_kind(value)}, not an object"
+        for key in schema:
+            if key not in value:
+                return "", f" has no {key!r}"
+        for key, sub in schema.items():
+            found = _misfit(value[key], sub)
+            if found is not None:
+                return f".{key}{found[0]}", found[1]
+        return None
     if isinstance(schema, list):
         if not isinstance(value, list):
-            return f"{where} is {_kind(value)}, not a list"
-        return next((p for i, item in enumerate(value) for p in [_problem(item, schema[0], f"{where}[{i}]")] if p), "")
+            return "", f" is {_kind(value)}, not a list"
+        for i, item in enumerate(value):
+            found = _misfit(item, schema[0])
+            if found is not None:
+                return f"[{i}]{found[0]}", found[1]
+        return None
     if isinstance(schema, Map):
         if not isinstance(value, dict):
-            return f"{where} is {_kind(value)}, not an object"
-        return next((p for key, item in value.items() for p in [_problem(item, schema.values, f"{where}[{key!r}]")] if p), "")
+            return "", f" is {_kind(value)}, not an object"
+        for key, item in value.items():
+            found = _misfit(item, schema.values)
+            if found is not None:
+                return f"[{key!r}]{found[0]}", found[1]
+        return None
     if schema is Latex:
-        return _problem(value, str, where) or (f"{where}: {latex_problem(value)}" if latex_problem(value) else "")
+        if type(value) is not str:
+            return "", f" is {_kind(value)}, not a str"
+        problem = latex_problem(value)
+        return ("", f": {problem}") if problem else None
     if schema is int:
         ok = type(value) is int and -LIMIT < value < LIMIT  # not a bool, a float or a huge number
-        return "" if ok else f"{where} is {_kind(value)}, not a whole number"
-    return "" if type(value) is schema else f"{where} is {_kind(value)}, not a {schema.__name__}"
+        return None if ok else ("", f" is {_kind(value)}, not a whole number")
+    return None if type(value) is schema else ("", f" is {_kind(value)}, not a {schema.__name__}")
 
 
 def _kind(value) -> str:
@@ -114,6 +148,7 @@ LATEX_SYMBOLS = set(" ,;!_&%$#{}")  # \, \_ \& ...: spacing and escaped characte
 _COMMAND = re.compile(r"\\([A-Za-z]+|.?)", re.S)
 
 
+@functools.lru_cache(maxsize=4096)  # the same formulas recur across rows and records
 def latex_problem(text: str) -> str:
     """Why ``text`` is not plain maths, or ``""``."""
     for match in _COMMAND.finditer(text):

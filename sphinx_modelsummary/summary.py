@@ -13,8 +13,8 @@ from pathlib import Path
 from . import catalog, composite
 from .expr import Num, group, total
 from .format import legend_items
+from .record_check import SCHEMA
 
-SCHEMA = 1
 
 
 def _activations(shapes: list) -> int | None:

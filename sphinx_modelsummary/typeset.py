@@ -9,6 +9,7 @@ Unknown input never raises: what is not understood is shown as text.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import NamedTuple
@@ -55,7 +56,8 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\([_&%$#{}])", r"\1", text)
 
 
-def tokens(latex: str) -> list[Token]:
+@functools.lru_cache(maxsize=4096)  # a table repeats its formulas (k · (f · h · w + 1) on every Conv2D)
+def tokens(latex: str) -> tuple[Token, ...]:
     """The tokens of one formula side (or a whole equation)."""
     out: list[Token] = []
     i = 0
@@ -93,7 +95,7 @@ def tokens(latex: str) -> list[Token]:
             out.append(Token("sym", piece))
         else:
             out.append(Token("text", piece))
-    return _merge(out)
+    return tuple(_merge(out))
 
 
 def _plain(latex: str) -> str:
