@@ -44,6 +44,14 @@ A page with maths of its own, :math:`\\alpha + \\beta`, so that MathJax loads he
 
    wide
    plain
+   transformer
+""",
+    "transformer.rst": """\
+Subscripts and named parts
+==========================
+
+.. model-summary:: examples.transformer:build_encoder_block
+   :columns: layer, output, params, formula, connected
 """,
     "plain.rst": "A page without a summary\n========================\n\nHow wide the theme itself makes a page.\n",
     "wide.rst": """\
@@ -204,6 +212,25 @@ def test_the_seed_summary_reads_whole(theme, with_mathjax, server, browser):
         assert table["cards"] == (width < 700), f"{where}: rows should be cards only on a phone"
         if with_mathjax and width == WIDTHS[0]:
             assert seen["mathjax"], f"{where}: MathJax did not typeset the page's own maths"
+
+
+@pytest.mark.parametrize("theme", ["furo", "sphinx_book_theme"])
+def test_attention_formulas_with_subscripts_keep_to_two_lines(theme, server, browser):
+    """An attention layer: four named projections, symbols such as d_k with a subscript."""
+    pytest.importorskip(theme)
+    root, base = server
+    site = build_site(root, theme, None)
+    for width in WIDTHS:
+        seen = measure(browser, f"{base}/{site.name}/transformer.html", width)
+        (table,) = seen["tables"]
+        assert seen["sticking"] == 0 and seen["tex"] == 0 and table["hidden"] == 0, (theme, width, table["hidden"])
+        projections = [text for text, _ in table["formulas"] if "(128 + 1) = 16,512" in text.replace("\xa0", " ")]
+        assert len(projections) == 3  # query, key and value (the output projection ends in 128 + 1 too, not + 1)
+        assert all(n <= 2 for _, n in table["formulas"]), (theme, width, table["formulas"])
+        assert all(n == 1 for _, n in table["pieces"]), (theme, width, table["pieces"])
+    subscripts = browser.execute_script("return [...document.querySelectorAll('.modelsummary-math sub')]"
+                                        ".map(s => s.textContent)")
+    assert {"k", "q", "v"} <= set(subscripts)  # d_k, D_q, d_v: subscripts, not "dk"
 
 
 def test_a_wide_table_shows_that_it_scrolls(server, browser):
