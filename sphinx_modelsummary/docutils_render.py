@@ -307,19 +307,9 @@ def _formula_cell(row: dict, mode_of_formula: str, mode: str) -> list[nodes.Node
 
 def _totals_row(record: dict, columns: list[str]) -> nodes.row:
     """The model's totals, under the counts they add up; the rest in the formula column."""
-    totals = record["totals"]
-    numbers = {"params": totals["params"], "trainable": totals["trainable"],
-               "non_trainable": totals["non_trainable"], "macs": totals.get("macs") or None}
     entries = []
-    for i, key in enumerate(columns):
-        if i == 0:
-            children = [_para(nodes.strong("", "Total"))]
-        elif numbers.get(key) is not None:
-            children = [_para(nodes.strong("", fmt.count_text(numbers[key])))]
-        elif key == "formula":
-            children = [_para(nodes.Text(fmt.totals_note(record)))]
-        else:
-            children = []
+    for key, (kind, text) in zip(columns, fmt.totals_row(record, columns)):
+        children = [_para(nodes.Text(text) if kind == "note" else nodes.strong("", text))] if kind else []
         entries.append(_entry(key, children))
     return _row(entries, ["modelsummary-total"])
 

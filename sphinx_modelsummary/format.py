@@ -345,6 +345,26 @@ def totals_note(record: dict) -> str:
     return " · ".join(words)
 
 
+def totals_row(record: dict, columns: list[str]) -> list[tuple[str, str]]:
+    """The totals row, column by column, as ``(kind, text)``: ``("label", "Total")`` first,
+    each count under its column (``"count"``), the rest of the totals in the formula column
+    (``"note"``), ``("", "")`` elsewhere."""
+    totals = record["totals"]
+    counts = {"params": totals["params"], "trainable": totals["trainable"],
+              "non_trainable": totals["non_trainable"], "macs": totals.get("macs") or None}
+    cells = []
+    for i, key in enumerate(columns):
+        if i == 0:
+            cells.append(("label", "Total"))
+        elif counts.get(key) is not None:
+            cells.append(("count", count_text(counts[key])))
+        elif key == "formula":
+            cells.append(("note", totals_note(record)))
+        else:
+            cells.append(("", ""))
+    return cells
+
+
 def macs_cell(row: dict) -> tuple[dict | None, str]:
     """What a MACs cell shows besides a count: the formula per step with the unknown sizes
     named, when a size the input leaves open makes the count unknown."""

@@ -102,18 +102,8 @@ def _row(cells: list[list[dict]], columns: list[str], header: bool = False) -> d
 
 def _totals(record: dict, columns: list[str]) -> list[list[dict]]:
     """The totals row: the counts under their columns, the rest in the formula column."""
-    totals = record["totals"]
-    numbers = {"params": totals["params"], "trainable": totals["trainable"],
-               "non_trainable": totals["non_trainable"], "macs": totals.get("macs") or None}
-    cells = []
-    for i, key in enumerate(columns):
-        if i == 0:
-            cells.append([strong("Total")])
-        elif numbers.get(key) is not None:
-            cells.append([strong(fmt.count_text(numbers[key]))])
-        else:
-            cells.append([text(fmt.totals_note(record))] if key == "formula" else [])
-    return cells
+    return [([text(value)] if kind == "note" else [strong(value)]) if kind else []
+            for kind, value in fmt.totals_row(record, columns)]
 
 
 def _equation(item: dict, mode: str) -> list[list[dict]]:

@@ -65,16 +65,12 @@ def text_cell(row: dict, key: str, mode: str = "both", derivations: bool = True,
 
 def _footer(record: dict, columns: list[str]) -> tuple[list[Cell], str]:
     """The totals row, and what of the totals it has no column for."""
-    totals = record["totals"]
-    numbers = {"params": totals["params"], "trainable": totals["trainable"],
-               "non_trainable": totals["non_trainable"], "macs": totals.get("macs") or None}
-    cells = [Cell.of("Total") if i == 0 else Cell.of(fmt.count_text(numbers[key]) if numbers.get(key) is not None
-                                                     else "") for i, key in enumerate(columns)]
-    note = fmt.totals_note(record)
-    if "formula" in columns[1:]:
-        cells[columns.index("formula")] = Cell.of(*(w + " ·" for w in note.split(" · ")[:-1]), note.split(" · ")[-1])
-        note = ""
-    return cells, note
+    cells = []
+    for kind, text in fmt.totals_row(record, columns):
+        words = text.split(" · ")
+        cells.append(Cell.of(*(w + " ·" for w in words[:-1]), words[-1]) if kind == "note" else Cell.of(text))
+    rest = "" if "formula" in columns[1:] else fmt.totals_note(record)
+    return cells, rest
 
 
 def wrap(text: str, width: int = WIDTH) -> list[str]:
