@@ -1,5 +1,5 @@
 # `make docs` sets up .venv (if absent), installs everything and builds the docs;
-# `make test` runs the whole test suite in that environment.
+# `make test` runs ruff and the whole test suite in that environment.
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -21,4 +21,5 @@ docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
 test: $(STAMP)
+	$(PY) -m ruff check .
 	$(PY) -m pytest

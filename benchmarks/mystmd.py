@@ -56,8 +56,9 @@ ENTRY = """#!{python}
 import json, os, sys, time
 start = time.perf_counter()
 from sphinx_modelsummary import mystmd
+from sphinx_modelsummary.mystmd import directive
 if os.environ.get("BENCH_NO_FILL"):
-    mystmd.fill_cache = lambda site: None
+    directive.fill_cache = lambda site: None
 status = mystmd.main()
 if sys.argv[1:]:
     with open(os.environ["BENCH_LOG"], "a") as log:

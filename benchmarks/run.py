@@ -62,9 +62,10 @@ print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 IN_PROCESS = """
 import gc, json, sys, time
 import keras
-from sphinx_modelsummary import render as text_render
-from sphinx_modelsummary.docutils_render import SummaryOptions, render, select_rows
-from sphinx_modelsummary.summary import summarize_model
+from sphinx_modelsummary.present import text as text_render
+from sphinx_modelsummary.present.doctree import render
+from sphinx_modelsummary.present.view import SummaryOptions, select_rows
+from sphinx_modelsummary.model.summary import summarize_model
 
 large, repeat, sizes = sys.argv[1], int(sys.argv[2]), [int(n) for n in sys.argv[3].split(",")]
 sys.setrecursionlimit(20000)  # Keras maps a functional graph recursively: a 1,000-layer chain is deep

@@ -4,7 +4,7 @@
 neither this module nor the registration imports Keras.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401
 
 
 def setup(app):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .record_check import SCHEMA, entry_problem
+from .model.record_check import SCHEMA, entry_problem
 
 BACKEND_DISTRIBUTIONS = {
     "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
@@ -61,32 +61,25 @@ def _backend_name() -> str:
         return "tensorflow"
 
 
-@functools.lru_cache(maxsize=None)
-def extension_digest() -> str:
-    """A hash of the code that makes records, so a changed formula invalidates entries."""
-    package = Path(__file__).parent
-    files = sorted([*package.glob("*.py"), *package.glob("catalog/*.py")])
+def _tree_digest(folder: Path, suffixes=(".py",)) -> str:
+    """A hash of every file with one of ``suffixes`` under ``folder``, names included."""
     digest = hashlib.sha256()
-    for path in files:
-        if path.name not in RENDERING:
-            digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in suffixes):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-# Modules that only show a record: editing them needs no new record.
-RENDERING = {"cache.py", "cli.py", "docutils_render.py", "reasoning.py", "hints.py", "lookup.py", "misconceptions.py",
-             "myst_ast.py", "mystmd.py", "notebook.py", "options.py", "quiz.py", "quiz_cli.py", "record_check.py",
-             "render.py", "text_table.py", "typeset.py", "walk.py", "__main__.py"}
+@functools.lru_cache(maxsize=None)
+def extension_digest() -> str:
+    """A hash of the code that makes records (the ``model`` folder, whatever it holds), so
+    a changed formula invalidates entries and a changed renderer does not."""
+    return _tree_digest(Path(__file__).parent / "model")
 
 
 @functools.lru_cache(maxsize=None)
 def package_digest() -> str:
     """A hash of all the package's code and static files: what a built page depends on."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".css", ".js")):
-        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return _tree_digest(Path(__file__).parent, (".py", ".css", ".js"))
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,4 +1,5 @@
-"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|json]``.
+"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|html|json]`` and
+``sphinx-modelsummary quiz SPEC [--ask ...] [--statements N] [--seed N] [--format text|markdown|json]``.
 
 Exit statuses (documented in ``docs/cli.rst``): 0 the summary was printed; 1 the model
 could not be summarised (the message names the problem, as the directive's warning
@@ -12,9 +13,11 @@ import json
 import os
 import sys
 
-from .errors import Problem
-from .format import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
-from .hints import with_hint
+from .problems import ModelSpecError, Problem
+from .present.conventions import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
+from .problems import with_hint
+from .teach.misconceptions import MISCONCEPTIONS
+from .teach.quiz import ASKS, QuizError, factory_source, make_quiz, parse_asks, parse_misconceptions, to_json
 
 OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -22,8 +25,6 @@ OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["quiz"]:  # sphinx-modelsummary quiz SPEC ...
-        from .quiz_cli import main as quiz_main
-
         return quiz_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="sphinx-modelsummary",
@@ -62,14 +63,61 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         print(json.dumps(record, indent=2))
         return OK
-    from . import render
+    from .present import html, markdown, text
 
     style = ASCII if args.ascii else UNICODE
     if args.format == "text":
-        output = render.to_text(record, columns, args.formula, explain=args.explain, style=style, width=args.width)
+        output = text.to_text(record, columns, args.formula, explain=args.explain, style=style, width=args.width)
     elif args.format == "markdown":
-        output = render.to_markdown(record, columns, args.formula, explain=args.explain, style=style)
+        output = markdown.to_markdown(record, columns, args.formula, explain=args.explain, style=style)
     else:
-        output = render.to_html(record, columns, args.formula, explain=args.explain)
+        output = html.to_html(record, columns, args.formula, explain=args.explain)
     sys.stdout.write(output)
     return OK
+
+
+def quiz_main(argv: list[str]) -> int:
+    """``sphinx-modelsummary quiz SPEC ...``: a quiz to move into a learning platform (the JSON
+    is documented in ``docs/teaching-reference.rst``)."""
+    parser = argparse.ArgumentParser(prog="sphinx-modelsummary quiz",
+                                     description="A quiz on a Keras model's layers, with its answer and reasoning.")
+    parser.add_argument("spec", help="package.module:attr, package.module:factory(args) or a .keras file")
+    parser.add_argument("--input-shape", help="input shape without the batch axis, e.g. '28, 28, 1'")
+    parser.add_argument("--ask", default="params", help=f"what statements are about: {', '.join(ASKS)} (default: params)")
+    parser.add_argument("--layers", help="the layers to ask about, e.g. 'conv2d, dense' (default: chosen by the seed)")
+    parser.add_argument("--statements", type=int, help="how many statements (default: 4, or one per layer and ask)")
+    parser.add_argument("--seed", type=int, default=0, help="which statements are made and which are false")
+    parser.add_argument("--misconceptions", help=f"the wrong numbers allowed, from: {', '.join(MISCONCEPTIONS)}")
+    parser.add_argument("--show-code", action="store_true", help="print the factory's source before the question")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    args = parser.parse_args(argv)
+    try:
+        asks = parse_asks(args.ask)
+        misconceptions = parse_misconceptions(args.misconceptions) if args.misconceptions else None
+    except ValueError as error:
+        parser.error(str(error))
+    if args.statements is not None and args.statements < 1:
+        parser.error("--statements: expected a whole number from 1 up")
+
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
+    from .model.summary import summarize
+    from .teach import export
+
+    try:
+        record = summarize(args.spec, args.input_shape)
+        code = factory_source(record) if args.show_code else None
+        layers = args.layers.replace(",", " ").split() if args.layers else None
+        quiz = make_quiz(record, asks, layers, args.statements, args.seed, misconceptions,
+                         "the above code fragment" if code else "the model")
+    except ModelSpecError as error:
+        print(f"sphinx-modelsummary: error ({error.problem.value}): {error}", file=sys.stderr)
+        return 1
+    except (QuizError, ValueError) as error:
+        print(f"sphinx-modelsummary: error (quiz): {error}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps({**to_json(quiz, record), "code": code}, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write((export.to_markdown if args.format == "markdown" else export.to_text)(quiz, code))
+    return 0

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .cache import SummaryCache
-from .errors import ModelSpecError, Problem
+from .problems import ModelSpecError, Problem
 
 MODES = ("auto", "compute", "cache")
 
@@ -149,7 +149,7 @@ def _stale(spec: str, found) -> _Entry:
 def compute(spec: str, input_shape: str | None, base_dir: str | os.PathLike = ".") -> _Entry:
     """The summary made afresh; every failure but ``KeyboardInterrupt`` is its ``error``."""
     try:
-        from .summary import summarize
+        from .model.summary import summarize
 
         record = summarize(spec, input_shape or None, base_dir)
     except ModelSpecError as error:
@@ -180,8 +180,8 @@ def _stamps(paths) -> dict[str, tuple[int, int] | None]:
 def _sources_of(spec: str, base_dir: str) -> list[str]:
     """The user's files behind a spec that failed (so fixing them re-reads the page)."""
     try:
-        from .sources import user_sources
-        from .spec import parse_spec
+        from .model.sources import user_sources
+        from .model.spec import parse_spec
 
         parsed = parse_spec(spec)
         if parsed.path:

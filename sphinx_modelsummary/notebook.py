@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from . import render
-from .format import DEFAULT_COLUMNS, parse_columns
-from .spec import ModelSpec, build_graph, import_keras, parse_input_shapes
-from .summary import summarize, summarize_model
+from .present import html, markdown, text
+from .present.conventions import DEFAULT_COLUMNS, parse_columns
+from .model.spec import ModelSpec, build_graph, import_keras, parse_input_shapes
+from .model.summary import summarize, summarize_model
 
 
 class Summary:
@@ -17,13 +17,13 @@ class Summary:
         self.record, self.columns, self.formula, self.explain = record, list(columns), formula, explain
 
     def _repr_html_(self) -> str:
-        return render.to_html(self.record, self.columns, self.formula, explain=self.explain)
+        return html.to_html(self.record, self.columns, self.formula, explain=self.explain)
 
     def _repr_markdown_(self) -> str:
-        return render.to_markdown(self.record, self.columns, self.formula, explain=self.explain)
+        return markdown.to_markdown(self.record, self.columns, self.formula, explain=self.explain)
 
     def __str__(self) -> str:
-        return render.to_text(self.record, self.columns, self.formula, explain=self.explain)
+        return text.to_text(self.record, self.columns, self.formula, explain=self.explain)
 
     __repr__ = __str__
 

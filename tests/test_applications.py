@@ -4,8 +4,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from sphinx_modelsummary.spec import load_model, parse_spec  # noqa: E402
-from sphinx_modelsummary.summary import summarize_model  # noqa: E402
+from sphinx_modelsummary.model.spec import load_model, parse_spec  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize_model  # noqa: E402
 
 APPLICATIONS = sorted(
     name for name in dir(keras.applications)

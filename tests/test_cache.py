@@ -6,7 +6,7 @@ import pytest
 
 from sphinx_modelsummary import cache as cache_module
 from sphinx_modelsummary.cache import SummaryCache
-from sphinx_modelsummary.summary import build_record
+from sphinx_modelsummary.model.summary import build_record
 
 
 def small_record(sources: list[str]) -> dict:

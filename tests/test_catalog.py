@@ -13,8 +13,8 @@ import pytest
 keras = pytest.importorskip("keras")
 L = keras.layers
 
-from sphinx_modelsummary import catalog  # noqa: E402
-from sphinx_modelsummary.keras_adapter import layer_config  # noqa: E402
+from sphinx_modelsummary.model import catalog  # noqa: E402
+from sphinx_modelsummary.model.keras_adapter import layer_config  # noqa: E402
 
 
 @dataclass

@@ -21,7 +21,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_modelsummary import lookup
 from sphinx_modelsummary.sphinx_ext.directive import cache_for
-from sphinx_modelsummary.docutils_render import NBSP
+from sphinx_modelsummary.present.doctree import NBSP
 
 from old_sphinx import build, new_app, warnings
 
@@ -473,7 +473,7 @@ def test_get_record_memo(problems):
 
 
 def test_unexpected_errors_are_warnings_too(monkeypatch, tmp_path):
-    from sphinx_modelsummary import summary
+    from sphinx_modelsummary.model import summary
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

@@ -6,10 +6,10 @@ import pytest
 keras = pytest.importorskip("keras")
 L = keras.layers
 
-from sphinx_modelsummary import format as fmt, reasoning  # noqa: E402
-from sphinx_modelsummary import walk  # noqa: E402
-from sphinx_modelsummary.spec import fresh_names  # noqa: E402
-from sphinx_modelsummary.summary import summarize, summarize_model  # noqa: E402
+from sphinx_modelsummary.present import conventions as fmt, reasoning  # noqa: E402
+from sphinx_modelsummary.present import walk  # noqa: E402
+from sphinx_modelsummary.model.spec import fresh_names  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize, summarize_model  # noqa: E402
 
 
 def structure(record):

@@ -7,9 +7,9 @@ import sys
 import types
 from pathlib import Path
 
-from sphinx_modelsummary.errors import ModelSpecError
-from sphinx_modelsummary.hints import HINTS, TOOLS, config_file, hint, sphinx_tool, with_hint
-from sphinx_modelsummary.spec import ModelSpec, _resolve
+from sphinx_modelsummary.problems import ModelSpecError
+from sphinx_modelsummary.problems import HINTS, TOOLS, config_file, hint, sphinx_tool, with_hint
+from sphinx_modelsummary.model.spec import ModelSpec, _resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = {"sphinx": "conf.py", "jupyter-book": "_config.yml", "mystmd": "myst.yml", "cli": "current folder"}

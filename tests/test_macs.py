@@ -15,10 +15,10 @@ import pytest
 keras = pytest.importorskip("keras")
 L = keras.layers
 
-from sphinx_modelsummary import catalog  # noqa: E402
-from sphinx_modelsummary import format as fmt  # noqa: E402
-from sphinx_modelsummary.spec import fresh_names, load_model, parse_spec  # noqa: E402
-from sphinx_modelsummary.summary import summarize, summarize_model  # noqa: E402
+from sphinx_modelsummary.model import catalog  # noqa: E402
+from sphinx_modelsummary.present import conventions as fmt  # noqa: E402
+from sphinx_modelsummary.model.spec import fresh_names, load_model, parse_spec  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize, summarize_model  # noqa: E402
 
 WEIGHT_OPS = ["Conv2D", "DepthwiseConv2dNative", "MatMul"]  # TensorFlow's names, as regexes
 OTHER_OPS_TOLERANCE = 0.05

@@ -19,7 +19,8 @@ import pytest
 
 from mystmd_tool import REPO, find_nodes, node_text, plugin_env
 from sphinx_modelsummary import mystmd
-from sphinx_modelsummary.options import SETTINGS
+from sphinx_modelsummary.mystmd.site import site_summaries
+from sphinx_modelsummary.settings import SETTINGS
 
 BOOK = REPO / "examples" / "jupyter-book-2"
 SEED = [("conv2d", 32 * (1 * 3 * 3 + 1)), ("conv2d_1", 64 * (32 * 3 * 3 + 1)), ("dense", 10 * (5 * 5 * 64 + 1))]
@@ -149,7 +150,7 @@ def test_a_cold_build_imports_the_framework_once(book):
         :columns: name, params
         ```
     """))
-    assert mystmd.site_summaries(book) == [("examples.mnist:build_cnn_deferred", "28, 28, 1"),
+    assert site_summaries(book) == [("examples.mnist:build_cnn_deferred", "28, 28, 1"),
                                            ("mymodels:build_cnn", None)]
     first = plugin(book, request("mymodels:build_cnn"))
     assert first[3] == ["keras", "tensorflow"]
@@ -165,7 +166,7 @@ def test_site_summaries_skips_the_build_folder(tmp_path):
     (tmp_path / "nb.ipynb").write_text(json.dumps({"cells": [
         {"cell_type": "markdown", "source": ["```{model-summary} c:d(1)\n", ":input-shape: 4\n", "```\n"]},
         {"cell_type": "code", "source": ["```{model-summary} e:f\n"]}]}))
-    assert mystmd.site_summaries(tmp_path) == [("c:d(1)", "4")]
+    assert site_summaries(tmp_path) == [("c:d(1)", "4")]
 
 
 PROBLEMS = [  # (spec, options, subtype, words in the message)

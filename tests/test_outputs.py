@@ -13,8 +13,8 @@ pytest.importorskip("keras")
 
 from sphinx.testing.util import SphinxTestApp  # noqa: E402
 
-from sphinx_modelsummary import render  # noqa: E402
-from sphinx_modelsummary.summary import summarize  # noqa: E402
+from sphinx_modelsummary.present.markdown import to_markdown  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize  # noqa: E402
 
 from old_sphinx import build as build_app, warnings  # noqa: E402
 
@@ -91,7 +91,7 @@ def test_latex_compiles_to_a_pdf_with_every_name_literal(latex):
 def test_markdown_names_are_text(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOTS / "test-basic"))
     record = summarize("ms_basic_models:build_hostile_names")
-    markdown = render.to_markdown(record, ["layer", "connected", "params", "formula"], explain=True)
+    markdown = to_markdown(record, ["layer", "connected", "params", "formula"], explain=True)
     assert "<img" not in markdown and "&lt;img src=x onerror=alert(1)&gt;" in markdown
     assert r"\$x\$ \`code\` k\\oops ^2 \~t {b} 50%" in markdown
     assert "&amp;nbsp;" not in markdown

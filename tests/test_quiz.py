@@ -16,9 +16,9 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from sphinx_modelsummary import misconceptions, quiz  # noqa: E402
-from sphinx_modelsummary.spec import fresh_names  # noqa: E402
-from sphinx_modelsummary.summary import summarize  # noqa: E402
+from sphinx_modelsummary.teach import misconceptions, quiz  # noqa: E402
+from sphinx_modelsummary.model.spec import fresh_names  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "tests" / "roots" / "test-teaching"
@@ -259,5 +259,5 @@ def test_cli_errors():
 def test_the_quiz_core_imports_neither_sphinx_nor_the_framework():
     from test_imports import imported_by
 
-    for module in ("sphinx_modelsummary.quiz", "sphinx_modelsummary.misconceptions", "sphinx_modelsummary.quiz_cli"):
+    for module in ("sphinx_modelsummary.teach.quiz", "sphinx_modelsummary.teach.misconceptions", "sphinx_modelsummary.cli"):
         assert imported_by(module) == "", module

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sphinx_modelsummary.errors import ModelSpecError, Problem
-from sphinx_modelsummary.spec import ModelSpec, parse_input_shapes, parse_spec
+from sphinx_modelsummary.problems import ModelSpecError, Problem
+from sphinx_modelsummary.model.spec import ModelSpec, parse_input_shapes, parse_spec
 
 
 def test_parse_attribute_and_factory():
@@ -58,7 +58,7 @@ keras_cases = [
 @pytest.mark.parametrize("spec, shape, problem, message", keras_cases)
 def test_loading_errors(spec, shape, problem, message):
     pytest.importorskip("keras")
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     with pytest.raises(ModelSpecError) as caught:
         summarize(spec, shape)
@@ -70,7 +70,7 @@ def test_mocked_factory():
     pytest.importorskip("keras")
     from sphinx.ext.autodoc.mock import mock
 
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     with mock(["fake_ml_package"]):
         import sys
@@ -88,7 +88,7 @@ def test_mocked_factory():
 
 def test_corrupt_and_unsafe_keras_files(tmp_path):
     keras = pytest.importorskip("keras")
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     (tmp_path / "corrupt.keras").write_bytes(b"not a zip file")
     with pytest.raises(ModelSpecError) as caught:

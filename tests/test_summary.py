@@ -7,8 +7,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from sphinx_modelsummary import format as fmt, reasoning  # noqa: E402
-from sphinx_modelsummary.summary import summarize  # noqa: E402
+from sphinx_modelsummary.present import conventions as fmt, reasoning  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize  # noqa: E402
 
 
 def rows_by_label(record):
@@ -86,7 +86,7 @@ def keras_shapes(model):
 
 def build(factory):
     """The model as ``summarize`` names it."""
-    from sphinx_modelsummary.spec import fresh_names
+    from sphinx_modelsummary.model.spec import fresh_names
 
     with fresh_names():
         return factory()
@@ -187,7 +187,7 @@ def test_activation_counts_are_products_of_output_shapes(seed):
 def test_sources_name_the_users_files(monkeypatch):
     import sys
 
-    from sphinx_modelsummary import sources, spec
+    from sphinx_modelsummary.model import sources, spec
 
     # imported afresh, as in a docs build (a test may have imported it directly before)
     for name in ("examples", "examples.mnist"):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 
-from sphinx_modelsummary.docutils_render import NBSP
+from sphinx_modelsummary.present.doctree import NBSP
 from sphinx_modelsummary.sphinx_ext.quiz import quiz_answer
 from old_sphinx import build, new_app, warnings
 from test_directive import ROOTS, _html_files, _sphinx_build, line_of, warnings_at, written

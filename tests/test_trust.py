@@ -16,10 +16,10 @@ import pytest
 from test_cache import small_record
 
 from sphinx_modelsummary.cache import SummaryCache
-from sphinx_modelsummary.errors import ModelSpecError, Problem
-from sphinx_modelsummary.record_check import latex_problem, record_problem
-from sphinx_modelsummary.sources import is_users
-from sphinx_modelsummary.spec import parse_input_shapes, parse_spec
+from sphinx_modelsummary.problems import ModelSpecError, Problem
+from sphinx_modelsummary.model.record_check import latex_problem, record_problem
+from sphinx_modelsummary.model.sources import is_users
+from sphinx_modelsummary.model.spec import parse_input_shapes, parse_spec
 from sphinx_modelsummary.sphinx_ext.directive import find_summaries
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,7 +121,7 @@ def test_every_record_the_code_makes_passes_the_check():
     """If this fails after a change to the formulas, add the new LaTeX command to
     record_check.LATEX_WORDS (or fix the record's shape in record_check.RECORD)."""
     pytest.importorskip("keras")
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     specs = ["examples.mnist:build_cnn", "examples.text:build_lstm", "examples.text:build_bigru",
              "examples.transformer:build_encoder_block", "examples.functional:build_listing_model",
@@ -148,7 +148,7 @@ def user_code(tmp_path):
 
 def test_code_that_ran_is_a_source_however_it_was_reached(user_code):
     pytest.importorskip("keras")
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     (user_code / "ms_registry.py").write_text("BUILDERS = {}\n")
     (user_code / "ms_blocks.py").write_text(
@@ -183,7 +183,7 @@ def trust_models():
 
 def test_a_factorys_settings_end_with_its_record(trust_models):
     keras = pytest.importorskip("keras")
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     before = (keras.config.image_data_format(), keras.config.floatx(), keras.config.epsilon(),
               keras.config.dtype_policy().name)
@@ -196,7 +196,7 @@ def test_a_factorys_settings_end_with_its_record(trust_models):
 
 def test_settings_a_module_chooses_when_imported_hold_for_each_of_its_models(user_code):
     pytest.importorskip("keras")
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     (user_code / "ms_first.py").write_text(
         "import keras\nkeras.config.set_image_data_format('channels_first')\n\n\n"
@@ -210,7 +210,7 @@ def test_a_keras_file_is_loaded_safely_after_unsafe_deserialization_was_enabled(
     pytest.importorskip("keras")
     import ms_trust_models
 
-    from sphinx_modelsummary.summary import summarize
+    from sphinx_modelsummary.model.summary import summarize
 
     marker = tmp_path / "ran.txt"
     ms_trust_models.lambda_model(str(marker)).save(tmp_path / "lambda.keras")

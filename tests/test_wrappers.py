@@ -4,9 +4,9 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from sphinx_modelsummary import reasoning  # noqa: E402
-from sphinx_modelsummary.spec import fresh_names  # noqa: E402
-from sphinx_modelsummary.summary import summarize, summarize_model  # noqa: E402
+from sphinx_modelsummary.present import reasoning  # noqa: E402
+from sphinx_modelsummary.model.spec import fresh_names  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize, summarize_model  # noqa: E402
 
 
 def rows_by_label(record):

@@ -13,15 +13,18 @@ from typing import Any
 from sphinx.util import logging
 from sphinx.util.parallel import parallel_available
 
-from .. import __version__
+from .._version import __version__
 from ..cache import package_digest
-from ..errors import Problem
-from ..hints import config_file, sphinx_tool
+from ..problems import Problem
+from ..problems import config_file, sphinx_tool
 from ..lookup import MODES, prefetch
 from .directive import ModelSummary, find_summaries, lookup_call
-from .options import SETTINGS, check_config
-from .quiz import register as register_teaching
-from .transforms import RenderSummaries, TypesetFormulas, pending_summary
+from .config import SETTINGS, check_config
+from .nodes import ANSWER_VISITORS, pending_quiz, pending_summary, quiz_answer
+from .quiz import AnswersForTheBuilder, MakeQuizzes, ModelQuiz
+from .roles import ModelSummaryDomain, outdated_references
+from .transforms import RenderSummaries, TypesetFormulas
+from .warn import warn
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +38,15 @@ def _config_inited(app, config) -> None:
     """A bad ``modelsummary_*`` value is a warning naming it; its default stands in."""
     where = config_file(sphinx_tool())
     if not isinstance(config.modelsummary_mode, str) or config.modelsummary_mode not in MODES:
-        logger.warning("%s: modelsummary_mode = %r: expected one of %s; using 'auto'", where,
-                       config.modelsummary_mode, ", ".join(MODES), type="modelsummary", subtype=Problem.OPTION.value)
+        warn(None, Problem.OPTION, f"{where}: modelsummary_mode = {config.modelsummary_mode!r}: "
+                                   f"expected one of {', '.join(MODES)}; using 'auto'")
         config.modelsummary_mode = "auto"
     folder = config.modelsummary_cache_dir
     if isinstance(folder, os.PathLike):
         folder = os.fspath(folder)
     if not isinstance(folder, str) or "\0" in folder:
-        logger.warning("%s: modelsummary_cache_dir = %r: expected a folder (a string; '' for no cache); "
-                       "using %r", where, folder, CACHE_DIR, type="modelsummary", subtype=Problem.OPTION.value)
+        warn(None, Problem.OPTION, f"{where}: modelsummary_cache_dir = {folder!r}: expected a folder "
+                                   f"(a string; '' for no cache); using {CACHE_DIR!r}")
         folder = CACHE_DIR
     config.modelsummary_cache_dir = folder
     check_config(config)
@@ -79,10 +82,16 @@ def setup(app) -> dict[str, Any]:
         if setting.config is not None:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)
     app.add_directive("model-summary", ModelSummary)
-    register_teaching(app)  # model-quiz and the ms roles
+    app.add_directive("model-quiz", ModelQuiz)
+    app.add_domain(ModelSummaryDomain)  # the ms roles
     app.add_node(pending_summary)
+    app.add_node(pending_quiz)
+    app.add_node(quiz_answer, **ANSWER_VISITORS)
     app.add_post_transform(RenderSummaries)
     app.add_post_transform(TypesetFormulas)
+    app.add_post_transform(MakeQuizzes)
+    app.add_post_transform(AnswersForTheBuilder)
+    app.connect("env-get-outdated", outdated_references)
     app.connect("env-before-read-docs", _summarise_ahead)
     app.add_css_file(CSS_FILE)
     app.add_js_file(JS_FILE, loading_method="defer")

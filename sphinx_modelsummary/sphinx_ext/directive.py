@@ -1,5 +1,5 @@
 """The ``model-summary`` directive: it finds the record, reports every problem as a
-located warning (``type="modelsummary"``, a :class:`~sphinx_modelsummary.errors.Problem`
+located warning (``type="modelsummary"``, a :class:`~sphinx_modelsummary.problems.Problem`
 subtype) and leaves a :class:`~.transforms.pending_summary` for the writer."""
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..cache import SummaryCache
-from ..format import select_rows
-from ..errors import Problem
-from ..hints import sphinx_tool, with_hint
+from ..present.view import select_rows
+from ..problems import Problem
+from ..problems import sphinx_tool, with_hint
 from ..lookup import lookup
-from ..options import record_problems
-from .options import SETTINGS, resolve_options
-from .transforms import pending_summary
+from ..settings import record_problems
+from .config import SETTINGS, resolve_options
+from .nodes import pending_summary
+from .warn import warn
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class ModelSummary(SphinxDirective):
         message = with_hint(sphinx_tool(), subtype, message)
         message = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
         location = self.get_location() or (self.env.docname, self.lineno)
-        logger.warning(message, location=location, type="modelsummary", subtype=subtype)
+        warn(location, subtype, message)
 
     def _fail(self, subtype: str, message: str) -> list[nodes.Node]:
         self._warn(subtype, message)

@@ -20,26 +20,20 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import format as fmt
-from ..docutils_render import math_node
-from ..expr import symbol_tex
-from ..errors import Problem
+from ..present import conventions as fmt
+from ..present.doctree import math_node
+from ..model.expr import symbol_tex
+from ..problems import Problem
 from ..lookup import lookup
-from ..quiz import Quiz, QuizError, factory_source, legend, make_quiz, parse_asks, parse_misconceptions, reasoning
+from ..teach.quiz import Quiz, QuizError, factory_source, legend, make_quiz, parse_asks, parse_misconceptions, reasoning
 from .directive import lookup_call
-from ..options import parse_bool, parse_classes, parse_count
-from .roles import ModelSummaryDomain, warn
-from .transforms import _builder_format
+from ..settings import parse_bool, parse_classes, parse_count
+from .nodes import pending_quiz, quiz_answer
+from .roles import ModelSummaryDomain
+from .warn import warn
+from .transforms import output_format
 
 logger = logging.getLogger(__name__)
-
-
-class quiz_answer(nodes.General, nodes.Element):
-    """A quiz's answer: the correct statements and the reasoning."""
-
-
-class pending_quiz(nodes.General, nodes.Element):
-    """A quiz on a named summary, made when the page is written (``summary``, ``settings``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,7 +143,7 @@ class ModelQuiz(SphinxDirective):
         return holder.children
 
     def _warn(self, subtype: str, message: str) -> None:
-        logger.warning(f"model-quiz: {message}", location=self.get_location(), type="modelsummary", subtype=subtype)
+        warn(self.get_location(), subtype, f"model-quiz: {message}")
 
     def _fail(self, subtype: str, message: str) -> list[nodes.Node]:
         self._warn(subtype, message)
@@ -219,7 +213,7 @@ class MakeQuizzes(SphinxPostTransform):
             try:
                 if found is not None:
                     code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
-                                            lambda subtype, message: warn(pending, subtype, f"model-quiz: {message}"))
+                                            lambda subtype, message, at=pending: warn(at, subtype, f"model-quiz: {message}"))
             except (QuizError, ValueError) as error:
                 subtype, message = _problem(error)
                 warn(pending, subtype, f"model-quiz: {message}")
@@ -238,7 +232,7 @@ class AnswersForTheBuilder(SphinxPostTransform):
     default_priority = 30
 
     def run(self, **kwargs: Any) -> None:
-        builder_format = _builder_format(self)
+        builder_format = output_format(self)
         answers = list(self.document.findall(quiz_answer))
         if not answers or builder_format in ("html", "text", "man", "texinfo"):
             return
@@ -269,33 +263,3 @@ def _docname(node: nodes.Node, default: str) -> str:
             return node["docname"]
         node = node.parent
     return default
-
-
-def _visit_details(self, node: quiz_answer) -> None:
-    self.body.append(self.starttag(node, "details", "", CLASS="modelsummary-answer"))
-    self.body.append("<summary>Show the answer</summary>\n")
-
-
-def _depart_details(self, node: quiz_answer) -> None:
-    self.body.append("</details>\n")
-
-
-def _plain(self, node: nodes.Node) -> None:
-    """The answer's paragraphs as they are: it follows the question."""
-
-
-VISITORS = {"html": (_visit_details, _depart_details),
-            **{name: (_plain, _plain) for name in ("latex", "text", "man", "texinfo")}}
-
-
-def register(app) -> None:
-    """The ``model-quiz`` directive, its nodes and transforms, and the ``ms`` domain."""
-    from .roles import outdated_references
-
-    app.add_directive("model-quiz", ModelQuiz)
-    app.add_node(quiz_answer, **VISITORS)
-    app.add_node(pending_quiz)
-    app.add_post_transform(MakeQuizzes)
-    app.add_post_transform(AnswersForTheBuilder)
-    app.add_domain(ModelSummaryDomain)
-    app.connect("env-get-outdated", outdated_references)

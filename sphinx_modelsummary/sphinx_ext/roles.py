@@ -19,13 +19,14 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from .. import format as fmt
-from ..docutils_render import math_node, row_anchor
-from ..errors import Problem
-from ..expr import group
+from ..present import conventions as fmt
+from ..present.doctree import math_node, row_anchor
+from ..problems import Problem
+from ..model.expr import group
 from ..lookup import lookup
 from .directive import cache_for
-from .transforms import pending_summary
+from .nodes import pending_quiz, pending_summary
+from .warn import warn
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ class ModelSummaryDomain(Domain):
                     "docname": docname, "id": (pending[0]["ids"] or [""])[0], "anchor": options.name,
                     "lookup": pending["lookup"], "shown": [record["layers"][i]["label"] for i in pending["rows"]],
                 }
-        from .quiz import pending_quiz
-
         names = {split_target(n["reftarget"])[0] for n in document.findall(addnodes.pending_xref)
                  if n.get("refdomain") == self.name}
         names |= {n["summary"] for n in document.findall(pending_quiz)}
@@ -170,11 +169,6 @@ def _unknown_role(typ, rawtext, text, lineno, inliner, options=None, content=())
     warn(literal, Problem.UNKNOWN_QUANTITY,
          f":{typ}: is no role of the ms domain; the roles are {', '.join('ms:' + q for q in QUANTITIES)}")
     return [literal], []
-
-
-def warn(node: nodes.Node, subtype, message: str) -> None:
-    subtype = subtype.value if isinstance(subtype, Problem) else subtype
-    logger.warning(message, location=node, type="modelsummary", subtype=subtype)
 
 
 def outdated_references(app, env, added, changed, removed) -> list[str]:

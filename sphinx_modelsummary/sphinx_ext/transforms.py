@@ -1,5 +1,5 @@
 """Post-transforms: a :class:`pending_summary` becomes its table when the page is written,
-in the form the builder reads best (:func:`~sphinx_modelsummary.docutils_render.render`'s
+in the form the builder reads best (:func:`~sphinx_modelsummary.present.doctree.render`'s
 ``mode``), and the LaTeX builder gets column widths and alignment."""
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..docutils_render import render, typeset_maths
+from ..present.doctree import render, typeset_maths
+from .nodes import pending_summary
 
 # Builders whose output has no tables of their own worth the name get the text table.
 TEXT_FORMATS = ("text", "man", "texinfo")
-
-
-class pending_summary(nodes.General, nodes.Element):
-    """A summary whose table is built when the page is written, so the read-time
-    transforms and the pickled doctree never carry a large table. Its stub table holds
-    the caption and ids, so table numbers and references work as for any table."""
 
 
 def render_mode(builder_format: str) -> str:
@@ -34,7 +29,7 @@ class RenderSummaries(SphinxPostTransform):
     default_priority = 50  # after references are resolved against the stub table
 
     def run(self, **kwargs: Any) -> None:
-        mode = render_mode(_builder_format(self))
+        mode = render_mode(output_format(self))
         for pending in list(self.document.findall(pending_summary)):
             record, stub = pending["record"], pending[0]
             result = render(record, pending["options"], [record["layers"][i] for i in pending["rows"]], mode)
@@ -67,7 +62,7 @@ class TypesetFormulas(SphinxPostTransform):
     default_priority = 60  # after roles are resolved and quizzes made
 
     def run(self, **kwargs: Any) -> None:
-        builder_format = _builder_format(self)
+        builder_format = output_format(self)
         typeset_maths(self.document, render_mode(builder_format), text_writer=builder_format == "text")
 
 
@@ -92,7 +87,7 @@ def _align_latex_cells(table: nodes.table) -> None:
                                           format="latex"))
 
 
-def _builder_format(transform: SphinxPostTransform) -> str:
+def output_format(transform: SphinxPostTransform) -> str:
     builder = getattr(transform.env, "_builder_cls", None) or transform.app.builder  # Sphinx < 8.1
     return builder.format
 

@@ -1,0 +1,85 @@
+"""The ``model-summary`` directive for mystmd (Jupyter Book 2), as an executable plugin.
+
+mystmd runs the plugin's entry file with no arguments to read the spec of its
+directives, then once per directive, a new process each time, with ``--directive
+model-summary``, the directive as JSON on stdin, and a JSON list of MyST AST nodes
+expected on stdout. A plugin that exits non-zero loses the whole page, so this one
+always exits 0: a problem is an admonition in the page and a line on stderr.
+
+Because every directive is a new process, the persistent cache (in the folder of
+``myst.yml``) is what keeps builds fast: a cache hit imports no framework, and the first
+miss of a build fills the cache for every summary of the site in one process, so a cold
+build imports the framework once, not once per page. See ``docs/jupyter-book-2.rst``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from typing import Any
+
+from ..problems import Problem
+from ..settings import SETTINGS
+from .directive import _problem, run_directive
+from .site import CACHE_DIR, make_site
+
+NAME = "model-summary"
+
+
+def plugin_spec() -> dict:
+    """What mystmd reads at start-up: the directive, its argument and options (all read as
+    strings, so a flag such as ``:explain:`` and ``:explain: no`` both reach the parsers)."""
+    options: dict[str, dict] = {setting.option: {"type": "string"} for setting in SETTINGS}
+    options["name"]["alias"] = ["label"]  # MyST's usual name for a target
+    return {
+        "name": "sphinx-modelsummary",
+        "directives": [{
+            "name": NAME,
+            "doc": "A table of a Keras model's layers with the arithmetic behind every shape and parameter count.",
+            "arg": {"type": "string", "required": True,
+                    "doc": "package.module:attribute, package.module:factory(args) or path/to/model.keras"},
+            "options": options,
+        }],
+    }
+
+
+def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str = "auto", **defaults: Any) -> int:
+    """The plugin: ``cache_dir`` (relative to the folder of ``myst.yml``; ``""`` for none),
+    ``mode`` (``auto``, ``compute``, ``cache``) and defaults for every directive's options
+    (``explain=True``, ``columns="layer, params"``). Always returns 0."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        json.dump(plugin_spec(), sys.stdout)
+        return 0
+    with _nodes_output() as output:
+        try:
+            if argv != ["--directive", NAME]:
+                raise ValueError(f"unknown request {' '.join(argv)!r}")
+            request = json.load(sys.stdin)
+            site = make_site(cache_dir, mode, defaults)
+            if str(site.root) not in sys.path:
+                sys.path.insert(0, str(site.root))  # so pages can name the project's own modules
+            nodes = run_directive(request, site)
+        except Exception as error:  # a bug: still exit 0, or mystmd drops the page
+            message = f"the plugin failed ({type(error).__name__}: {error}); please report this to sphinx-modelsummary"
+            nodes = [_problem("", None, Problem.INTERNAL.value, message, error=True)]
+        json.dump(nodes, output)
+    return 0
+
+
+@contextlib.contextmanager
+def _nodes_output():
+    """Standard output for the nodes alone: whatever else is written there while a model
+    is built (a ``print`` in the user's module, a C++ log line) goes to stderr instead,
+    where it cannot spoil the JSON that mystmd reads."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        os.dup2(2, 1)
+    except (OSError, ValueError):
+        yield sys.stdout
+        return
+    with os.fdopen(saved, "w", encoding="utf-8") as output:
+        yield output

@@ -1,0 +1,1 @@
+"""The presentation side: one typographic convention and one renderer per output."""

@@ -1,0 +1,195 @@
+"""The ``model-summary`` options of every front-end: their parsers, their
+``modelsummary_*`` defaults (``conf.py`` in Sphinx), and :func:`resolve_options`, which
+turns both into one validated :class:`~sphinx_modelsummary.present.view.SummaryOptions`.
+No Sphinx here: the mystmd plugin parses the same options."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+from .present import conventions as fmt
+from .present.view import SummaryOptions
+from .problems import Problem
+
+_YES = {"", "yes", "true", "on", "1"}
+_NO = {"no", "false", "off", "0"}
+
+
+def parse_bool(value: Any) -> bool:
+    """A flag (no value), ``yes``/``no``, ``true``/``false``, ``on``/``off``, ``1``/``0``."""
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"expected yes or no (or no value at all), not {value!r}")
+
+
+def _text_or_none(value: Any, expected: str) -> str:
+    """A string value as it is, ``None`` as ``""``; any other type is a ValueError."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"expected {expected}, not {value!r}")
+    return value
+
+
+def parse_formula(value: Any) -> str:
+    text = _text_or_none(value, f"one of {', '.join(fmt.FORMULA_MODES)}").strip().lower() or "both"
+    if text not in fmt.FORMULA_MODES:
+        raise ValueError(f"expected one of {', '.join(fmt.FORMULA_MODES)}, not {value!r}")
+    return text
+
+
+def _names(value: Any, expected: str, joiner: str) -> str:
+    """A string, or a list or tuple of strings joined into one."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return joiner.join(value)
+    return _text_or_none(value, expected)
+
+
+def parse_columns(value: Any) -> tuple[str, ...]:
+    return tuple(fmt.parse_columns(_names(value, "column names (a string, or a list of strings)", ", ")))
+
+
+def parse_depth(value: Any) -> int | None:
+    """A level of nesting (``0``: the model's own layers only), or ``all``."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("all", "none")):
+        return None
+    try:
+        depth = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        depth = -1
+    if depth < 0:
+        raise ValueError(f"expected a whole number from 0 up (or 'all'), not {value!r}")
+    return depth
+
+
+def parse_layers(value: Any) -> tuple[str | None, str | None]:
+    """``first..last`` (either end may be left out: ``conv2d..``, ``..dense``) or one name."""
+    text = str(value or "").strip()
+    if not text:
+        raise ValueError("expected 'first..last' (layer names), not nothing")
+    first, dots, last = text.partition("..")
+    first, last = first.strip() or None, last.strip() or None
+    if not dots:
+        last = first
+    if ".." in (last or "") or (first is None and last is None):
+        raise ValueError(f"expected 'first..last' (layer names), not {value!r}")
+    return first, last
+
+
+def parse_count(value: Any) -> int:
+    """A whole number; ``34,826`` and ``34_826`` are fine."""
+    text = str(value or "").strip().replace(",", "").replace("_", "")
+    if not text.isdigit():
+        raise ValueError(f"expected a whole number of parameters, not {value!r}")
+    return int(text)
+
+
+def parse_classes(value: Any) -> tuple[str, ...]:
+    value = _names(value, "class names (a string, or a list of strings)", " ")
+    if not value.strip():
+        return ()
+    from docutils.parsers.rst import directives  # only here: the mystmd plugin starts a process per directive
+
+    return tuple(directives.class_option(str(value)))
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One option: its directive name, its conf.py value (if it has one), its parser."""
+
+    option: str
+    field: str
+    parse: Callable[[Any], Any]
+    config: str | None = None
+    default: Any = None
+    types: tuple | frozenset = ()
+
+
+# Yes/no values take str too, so Sphinx passes `-D modelsummary_totals=no` on to be read
+# here; a set, as Sphinx 7.0 does so only for types equal to {bool, str}
+YES_NO = frozenset({bool, str})
+
+
+SETTINGS = (
+    Setting("input-shape", "input_shape", _text),
+    Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
+    Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
+    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, YES_NO),
+    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, YES_NO),
+    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, YES_NO),
+    Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
+    Setting("layers", "layers", parse_layers),
+    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, YES_NO),
+    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, YES_NO),
+    Setting("caption", "caption", _text),
+    Setting("name", "name", _text),
+    Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),
+    Setting("expect-params", "expect_params", parse_count),
+)
+_BY_OPTION = {s.option: s for s in SETTINGS}
+
+
+def config_defaults(config, warn: Callable[[Setting, Any, ValueError], None] | None = None) -> dict[str, Any]:
+    """The validated ``modelsummary_*`` values of ``config`` (any object; a missing one is
+    its default, and so is a bad one, after ``warn(setting, value, error)``)."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.config is None:
+            continue
+        raw = getattr(config, setting.config, setting.default)
+        try:
+            values[setting.field] = setting.parse(raw)
+        except ValueError as error:
+            if warn:
+                warn(setting, raw, error)
+            values[setting.field] = setting.parse(setting.default)
+    return values
+
+
+def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
+    """The directive's options over the conf.py defaults, as one :class:`SummaryOptions`.
+
+    Raises ``ValueError`` with a message naming the bad option.
+    """
+    values = config_defaults(config)
+    given: dict[str, Any] = {}
+    for option, raw in options.items():
+        setting = _BY_OPTION.get(option)
+        if setting is None:
+            raise ValueError(f":{option}: is not an option of model-summary; the options are "
+                             + ", ".join(f":{name}:" for name in _BY_OPTION))
+        try:
+            given[setting.field] = setting.parse(raw)
+        except ValueError as error:
+            raise ValueError(f":{option}: {error}") from None
+    if "depth" in given and "expand_nested" in given:
+        raise ValueError(":depth: and :expand-nested: both given; use one")
+    values.update(given)
+    expand = values.pop("expand_nested")
+    if "depth" not in given and ("expand_nested" in given or values["depth"] is None):
+        values["depth"] = None if expand else 0
+    return SummaryOptions(**values)
+
+
+def record_problems(record: dict, options: SummaryOptions) -> list[tuple[str, str]]:
+    """``(subtype, message)`` for a summary shown all the same: each formula that disagrees
+    with Keras, and an ``:expect-params:`` that is not the model's total."""
+    problems = []
+    for diagnostic in [d for d in record["diagnostics"] if d["kind"] == "mismatch"]:
+        where = diagnostic.get("layer") or record["model"]["name"]
+        problems.append((Problem.MISMATCH.value, f"{where}: {diagnostic['message']}"))
+    total = record["totals"]["params"]
+    if options.expect_params is not None and options.expect_params != total:
+        problems.append((Problem.EXPECT.value, f"the model has {fmt.count_text(total)} parameters, "
+                                               f":expect-params: says {fmt.count_text(options.expect_params)}"))
+    return problems

@@ -1,0 +1,1 @@
+"""Teaching: quizzes made from a summary record and the misconceptions they test."""
