@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from mystmd_tool import REPO, find_nodes, node_text, plugin_env
-from sphinx_modelsummary import mystmd
 from sphinx_modelsummary.mystmd.site import site_summaries
 from sphinx_modelsummary.settings import SETTINGS
 
