@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .model.record_check import SCHEMA, entry_problem
+from .model.sources import environment_digests
 
 BACKEND_DISTRIBUTIONS = {
     "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
@@ -138,6 +139,9 @@ class SummaryCache:
         except (OSError, RuntimeError) as error:  # a symlink loop, a name too long
             return Lookup(None, missing=f"the cache entry {path.name} names a source that cannot be found ({error})")
         changed = [rel for rel, digest in sources.items() if file_digest(self.root / rel) != digest]
+        declared = record["model"].get("environment") or {}
+        now = environment_digests(list(declared))
+        changed += [f"the environment variable {name}" for name in declared if now[name] != declared[name]]
         if changed:
             return Lookup(record, stale=f"{', '.join(changed)} changed since the entry was made")
         current = framework_versions()

@@ -7,7 +7,10 @@ symbolic text, the substituted text and the value can never disagree.
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
+
+from .clean import printable
 
 ATOM, PRODUCT, SUM = 3, 2, 1
 
@@ -27,12 +30,19 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\
 
 
 def tex_name(name: str) -> str:
-    """A layer's or a weight's name in maths: upright code type, every character literal."""
-    return r"\texttt{" + "".join(_TEXT_ESCAPES.get(c, c) for c in name) + "}"
+    """A layer's or a weight's name in maths: upright code type, every character literal
+    (control characters as visible escapes)."""
+    return r"\texttt{" + "".join(_TEXT_ESCAPES.get(c, c) for c in printable(name)) + "}"
+
+
+_SYMBOL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_-?[A-Za-z0-9]+)?")
 
 
 def symbol_tex(name: str) -> str:
-    """How a symbol is typeset: one letter in italics, ``d_k`` with a subscript, a word upright."""
+    """How a symbol is typeset: one letter in italics, ``d_k`` with a subscript, a word
+    upright; anything else (a name from a cache entry, say) literally, as a name."""
+    if not _SYMBOL.fullmatch(name):
+        return tex_name(name)
     main, _, sub = name.partition("_")
     if sub:
         return f"{symbol_tex(main)}_{{{sub}}}"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .clean import LIMIT as TEXT_LIMIT, is_printable
+
 SCHEMA = 2  # the record's version: 2 adds MACs for every layer, wrappers and sublayers
 NoneType = type(None)
 LIMIT = 2**63  # no count, size or shape is larger; a bigger one is no model's
@@ -43,6 +45,7 @@ ROW = {
     # the count is unknown (None) when a size is, as an LSTM's over a free number of steps
     "macs": OPT_INT, "macs_formula": ({**EXPRESSION, "value": OPT_INT, "legend": LEGEND}, NoneType),
 }
+OPTIONAL_IN_MODEL = {"environment": Map(str)}  # digests of the variables its module declares it reads
 OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE]}
 OPTIONAL_IN_FORMULA = {"parts": [{**EXPRESSION, "label": str, "trainable": bool}],
                        "mismatch": {"trainable": INT, "non_trainable": INT}}
@@ -61,7 +64,7 @@ RECORD = {
 def record_problem(record) -> str:
     """What is wrong with a record, or ``""``: the first field of the wrong type, a LaTeX
     string that is not plain maths, a depth that does not follow the rows."""
-    problem = _problem(record, RECORD, "record")
+    problem = _problem(record, RECORD, "record") or _optional(record["model"], OPTIONAL_IN_MODEL, "record.model")
     for i, row in enumerate(record["layers"] if not problem else ()):
         where = f"record.layers[{i}]"
         problem = (_optional(row, OPTIONAL_IN_ROW, where)
@@ -120,6 +123,8 @@ def _misfit(value, schema):
         if not isinstance(value, dict):
             return "", f" is {_kind(value)}, not an object"
         for key, item in value.items():
+            if not is_printable(key):
+                return "", f" has a key {key[:40]!r} with a control character or over {TEXT_LIMIT:,} characters"
             found = _misfit(item, schema.values)
             if found is not None:
                 return f"[{key!r}]{found[0]}", found[1]
@@ -132,7 +137,11 @@ def _misfit(value, schema):
     if schema is int:
         ok = type(value) is int and -LIMIT < value < LIMIT  # not a bool, a float or a huge number
         return None if ok else ("", f" is {_kind(value)}, not a whole number")
-    return None if type(value) is schema else ("", f" is {_kind(value)}, not a {schema.__name__}")
+    if type(value) is not schema:
+        return "", f" is {_kind(value)}, not a {schema.__name__}"
+    if schema is str and not is_printable(value):  # it reaches terminals, XML and LaTeX
+        return "", f" holds a control character or is over {TEXT_LIMIT:,} characters"
+    return None
 
 
 def _kind(value) -> str:
@@ -141,32 +150,99 @@ def _kind(value) -> str:
     return f"a {type(value).__name__}"
 
 
-# The LaTeX commands the formulas are written with; a new one used in expr.py must be added.
-LATEX_WORDS = {"cdot", "times", "left", "right", "lfloor", "rfloor", "lceil", "rceil", "max", "min", "mathit",
-               "mathrm", "frac", "texttt", "textbackslash", "textasciicircum", "textasciitilde"}
+# The LaTeX the formulas are written with (expr.py): a new command used there must be added.
+ARGUMENTS = {"mathit": 1, "mathrm": 1, "texttt": 1, "frac": 2}  # commands and their {arguments}
+LATEX_WORDS = {"cdot", "times", "left", "right", "lfloor", "rfloor", "lceil", "rceil", "max", "min",
+               "textbackslash", "textasciicircum", "textasciitilde", *ARGUMENTS}
+TEXT_WORDS = {"textbackslash", "textasciicircum", "textasciitilde"}  # the commands a \texttt{} name holds
 LATEX_SYMBOLS = set(" ,;!_&%$#{}")  # \, \_ \& ...: spacing and escaped characters
-_COMMAND = re.compile(r"\\([A-Za-z]+|.?)", re.S)
+DELIMITERS = set("()[]|./") | {r"\{", r"\}", r"\lfloor", r"\rfloor", r"\lceil", r"\rceil"}
+LATEX_LIMIT = 50_000  # characters of one formula's LaTeX
+_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|.", re.S)
+
+
+class _Bad(Exception):
+    pass
 
 
 @functools.lru_cache(maxsize=4096)  # the same formulas recur across rows and records
 def latex_problem(text: str) -> str:
-    """Why ``text`` is not plain maths, or ``""``."""
-    for match in _COMMAND.finditer(text):
-        name = match[1]
-        if name not in LATEX_WORDS and name not in LATEX_SYMBOLS:
-            return f"the LaTeX command \\{name} is not one a formula uses"
-    bare = _COMMAND.sub("", text)
-    bad = [c for c in bare if c in "%#$&" or ord(c) < 32] or (["^^"] if "^^" in bare else [])
-    if bad:
-        return f"the LaTeX has {bad[0]!r} unescaped"
-    depth = 0
-    for char in bare:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth or text.count(r"\left") != text.count(r"\right"):
-        return "the LaTeX's braces or \\left and \\right do not pair up"
+    r"""Why ``text`` is not plain maths as the formulas write it, or ``""``: a command they
+    do not use, an unescaped special character, a control character, braces or
+    ``\left``/``\right`` that do not pair up in order, a double subscript, a command
+    without its arguments, maths inside a ``\texttt`` name."""
+    if len(text) > LATEX_LIMIT:
+        return f"the LaTeX is over {LATEX_LIMIT:,} characters"
+    if not is_printable(text, LATEX_LIMIT):
+        return "the LaTeX holds a control character"
+    try:
+        tokens = _TOKEN.findall(text)
+        end = _group(tokens, 0, math=True, closer=None)
+        if end != len(tokens):
+            raise _Bad("the LaTeX's braces or \\left and \\right do not pair up")
+    except _Bad as error:
+        return str(error)
     return ""
+
+
+def _group(tokens: list[str], i: int, math: bool, closer: str | None) -> int:
+    r"""Check the tokens from ``i`` up to ``closer`` (``}``, ``\right`` or the end);
+    return the index after it."""
+    scripted = ""  # the script ("_" or "^") the last atom carries
+    while i < len(tokens):
+        token = tokens[i]
+        if token == closer or token in ("}", r"\right"):
+            if token != closer:
+                raise _Bad("the LaTeX's braces or \\left and \\right do not pair up")
+            return i + 1
+        if token in ("_", "^"):
+            if not math:
+                raise _Bad(f"the LaTeX has {token!r} unescaped in a name")
+            if scripted == token:
+                raise _Bad(f"the LaTeX has a double {'subscript' if token == '_' else 'superscript'}")
+            i = _atom(tokens, i + 1, math)
+            scripted = token
+            continue
+        i, scripted = _atom(tokens, i, math), ""
+    if closer is not None:
+        raise _Bad("the LaTeX's braces or \\left and \\right do not pair up")
+    return i
+
+
+def _atom(tokens: list[str], i: int, math: bool) -> int:
+    """Check one atom at ``i`` (a character, a command with its arguments, a group);
+    return the index after it."""
+    if i >= len(tokens) or tokens[i] in ("}", "_", "^", r"\right"):
+        raise _Bad("the LaTeX has a command or script without its argument")
+    token = tokens[i]
+    if token == "{":
+        return _group(tokens, i + 1, math, "}")
+    if token.startswith("\\"):
+        name = token[1:]
+        allowed = (TEXT_WORDS | LATEX_SYMBOLS - {" ", ",", ";", "!"}) if not math else (LATEX_WORDS | LATEX_SYMBOLS)
+        if name not in allowed:
+            return _bad_command(name, math)
+        if name == "left":
+            if i + 1 >= len(tokens) or tokens[i + 1] not in DELIMITERS:
+                raise _Bad("the LaTeX has \\left without a delimiter")
+            end = _group(tokens, i + 2, math, r"\right")
+            if end >= len(tokens) or tokens[end] not in DELIMITERS:
+                raise _Bad("the LaTeX has \\right without a delimiter")
+            return end + 1
+        i += 1
+        for _ in range(ARGUMENTS.get(name, 0)):
+            if i >= len(tokens) or tokens[i] != "{":
+                raise _Bad(f"the LaTeX has \\{name} without its argument")
+            i = _group(tokens, i + 1, math and name != "texttt", "}")
+        return i
+    if token in "%#$&" or (token == "~" and math):
+        raise _Bad(f"the LaTeX has {token!r} unescaped")
+    return i + 1
+
+
+def _bad_command(name: str, math: bool) -> int:
+    where = "a formula" if math else "a name"
+    raise _Bad(f"the LaTeX command \\{name} is not one {where} uses")
 
 
 def entry_problem(entry, spec: str, input_shape: str) -> str:

@@ -11,6 +11,7 @@ package), with the spec's module and every module reachable from its globals.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import contextlib
 import functools
 import importlib
@@ -152,4 +153,28 @@ def user_sources(spec, base_dir: str | Path = ".", seen: Watched | None = None) 
             owner = _module_of(value)
             if owner is not None and id(owner) not in walked:
                 todo.append(owner)
+    files |= set(declared_inputs(sys.modules.get(spec.module))[0])
     return sorted(files)
+
+
+DECLARED = "__modelsummary_inputs__"
+
+
+def declared_inputs(module) -> tuple[list[str], list[str]]:
+    """What a module says its models read besides code: ``__modelsummary_inputs__ =
+    ["data/vocab.txt", "$VOCAB_SIZE"]`` gives ``(files, environment variables)``; a path
+    is relative to the module's folder. A bad declaration declares nothing."""
+    declared = getattr(module, DECLARED, None) if module is not None else None
+    folder = Path(getattr(module, "__file__", None) or ".").resolve().parent
+    if isinstance(declared, str) or not isinstance(declared, (list, tuple)):
+        declared = [declared] if isinstance(declared, str) else []
+    names = [item for item in declared if isinstance(item, str) and item.strip()]
+    files = [str((folder / name).resolve()) for name in names if not name.startswith("$")]
+    return files, [name[1:] for name in names if name.startswith("$")]
+
+
+def environment_digests(names: list[str]) -> dict[str, str]:
+    """A digest of each variable's value (``-`` when it is not set): the value itself may
+    be a secret, and a cache entry is committed."""
+    return {name: hashlib.sha256(os.environ[name].encode()).hexdigest()[:16] if name in os.environ else "-"
+            for name in sorted(set(names))}

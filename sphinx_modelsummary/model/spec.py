@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import isolation
+from .clean import one_line
 from ..problems import ModelSpecError, Problem
 from .sources import Watched, is_users, note_import, user_sources, watch
 
@@ -241,7 +242,7 @@ def _where(error: BaseException) -> str:
     """``ValueError: bad (at models.py:12)``: the exception and where it was raised."""
     frames = traceback.extract_tb(error.__traceback__)
     at = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(error).__name__}: {error}{at}"
+    return f"{type(error).__name__}: {one_line(str(error))}{at}"
 
 
 def _call_factory(spec: ModelSpec, obj):
@@ -275,11 +276,38 @@ def _call_factory(spec: ModelSpec, obj):
     return model
 
 
+MAX_INFLATED_BYTES = 8 * 2**30  # what a .keras file may hold, all members inflated (VGG16's: 0.5 GB)
+MAX_CONFIG_BYTES = 64 * 2**20  # a member Keras reads whole, as its config.json (a large model's: a few MB)
+MAX_RATIO = 100  # inflated / stored, for a member over 1 MB: weights hardly compress, a zip bomb does
+
+
+def _oversized(path: Path) -> str:
+    """Why the archive at ``path`` would inflate to more than a model holds, or ``""``.
+    Read from its directory alone, before anything is inflated; zipfile never inflates a
+    member past the size the directory gives (a member that lies fails its check)."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    for member in members:
+        if not member.filename.endswith(".h5") and member.file_size > MAX_CONFIG_BYTES:
+            return f"its {member.filename} would inflate to {member.file_size:,} bytes"
+        if member.file_size > 2**20 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            return f"its {member.filename} would inflate {member.file_size // max(member.compress_size, 1):,}-fold"
+    total = sum(member.file_size for member in members)
+    return f"it would inflate to {total:,} bytes" if total > MAX_INFLATED_BYTES else ""
+
+
 def _load_file(keras, path: Path):
     if not path.is_file():
         raise ModelSpecError(Problem.FILE, f"no model file at {path}")
     if not zipfile.is_zipfile(path):
         raise ModelSpecError(Problem.FILE, f"cannot load {path}: it is not a valid .keras file (not a zip archive)")
+    try:
+        oversized = _oversized(path)
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
+        raise ModelSpecError(Problem.FILE, f"cannot load {path}: it is not a valid .keras file ({error})") from None
+    if oversized:
+        raise ModelSpecError(Problem.FILE, f"cannot load {path}: {oversized}, more than a model file holds "
+                                           "(a zip bomb?); it is not loaded")
     try:
         with isolation.safe_mode():
             return keras.saving.load_model(path, compile=False, safe_mode=True)

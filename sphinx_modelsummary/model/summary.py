@@ -7,11 +7,13 @@ compares every number with Keras's; ``summarize`` is the whole path from a spec.
 from __future__ import annotations
 
 import json
+import sys
 import math
 from pathlib import Path
 
 from . import catalog, composite
 from .expr import Num, group, total
+from .clean import clean_strings
 from .legend import legend_items
 from .record_check import SCHEMA
 
@@ -197,8 +199,9 @@ def build_record(facts: list[dict], *, model: dict, keras_totals: dict, memory: 
                             f"the layers add up to {group(totals['params'])} parameters, Keras counts "
                             f"{group(keras_totals['params'])} (weights held by the model itself?)"})
         totals.update({k: keras_totals[k] for k in ("params", "trainable", "non_trainable")})
-    return {"schema": SCHEMA, "model": model, "layers": rows, "totals": totals,
-            "legend": dict(legend_items(rows, ("formula", "macs", "derivations"))), "diagnostics": diagnostics}
+    record = {"schema": SCHEMA, "model": model, "layers": rows, "totals": totals,
+              "legend": dict(legend_items(rows, ("formula", "macs", "derivations"))), "diagnostics": diagnostics}
+    return clean_strings(record)  # names come from model code or a .keras file
 
 
 def summarize_model(graph, model=None, *, spec: str = "", input_shapes=None) -> dict:
@@ -235,4 +238,8 @@ def summarize(spec: str, input_shape: str | None = None, base_dir: str | Path = 
         graph, model = load_model(parsed, shapes, base_dir, sources)
         record = summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
     record["model"]["sources"] = sources
+    if not parsed.path:  # what the module declares its models read: a changed value is a new record
+        from .sources import declared_inputs, environment_digests
+
+        record["model"]["environment"] = environment_digests(declared_inputs(sys.modules.get(parsed.module))[1])
     return record

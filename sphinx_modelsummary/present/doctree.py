@@ -351,6 +351,8 @@ def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
     """The derivation as prose: the shape walk, one line per branch, then one line per layer
     with its parts and its multiply-accumulates under it."""
     box = nodes.container(classes=["modelsummary-explain"])
+    if not rows:  # an empty line block or list is no LaTeX: say so in words
+        return box + _para(nodes.Text("No layers to explain."))
     walk = nodes.line_block()
     walk.extend(nodes.line(line, line) for line in walk_lines(rows, width=None))
     box += nodes.container("", _para(nodes.strong("", "Shapes:")), walk, classes=["modelsummary-walk"])
