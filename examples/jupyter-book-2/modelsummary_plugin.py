@@ -31,7 +31,8 @@ def cannot_start() -> int:
     except ValueError:
         position = None
     log = {"type": "crossReference", "identifier": f"model-summary: {why}", "label": f"model-summary: {why}",
-           "children": [{"type": "text", "value": "\u200b"}], **({"position": position} if position else {})}
+           "remoteBaseUrl": "https://sphinx-modelsummary.readthedocs.io",  # mystmd prints it, unresolved
+           "children": [{"type": "text", "value": " "}], **({"position": position} if position else {})}
     json.dump([{"type": "admonition", "kind": "error", "children": [
         {"type": "admonitionTitle", "children": [{"type": "text", "value": "model-summary: the plugin cannot start"}]},
         {"type": "paragraph", "children": [{"type": "text", "value": why}, log]}]}], sys.stdout)

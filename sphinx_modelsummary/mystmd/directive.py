@@ -12,6 +12,7 @@ from ..settings import SETTINGS, record_problems, resolve_options
 from .site import Site, fill_cache, locate
 
 _BY_OPTION = {setting.option: setting for setting in SETTINGS}
+DOCS = "https://sphinx-modelsummary.readthedocs.io"
 
 
 def run_directive(request: dict, site: Site) -> list[dict]:
@@ -69,9 +70,11 @@ def log_node(words: str, position: dict | None) -> dict:
     line, at normal verbosity: a plugin has no message channel (its stderr shows only with
     ``--debug``), but mystmd warns about every cross-reference it cannot resolve, after its
     own words "Cross reference target was not found:". It is a warning (error_rules'
-    ``reference-target-resolves`` makes it an error for ``myst build --strict``); its text
-    is a zero-width space, so the page shows nothing of it."""
-    node = {"type": "crossReference", "identifier": words, "label": words, "children": [{"type": "text", "value": "\u200b"}]}
+    ``reference-target-resolves`` makes it an error for ``myst build --strict``). Its text
+    is a space, and ``remoteBaseUrl`` makes exports write a link to the docs rather than a
+    Typst label made of the message (which would not compile)."""
+    node = {"type": "crossReference", "identifier": words, "label": words, "remoteBaseUrl": DOCS,
+            "children": [{"type": "text", "value": " "}]}
     if position:
         node["position"] = position
     return node
