@@ -103,7 +103,7 @@ def site_pages(root: Path) -> list[Path]:
         return []
     ignored = _excluded(root, config.get("exclude"))
     toc = config.get("toc")
-    pages = _toc_pages(root, toc, ignored) if isinstance(toc, list) else _walk_pages(root, root, ignored)
+    pages = _toc_pages(root, toc) if isinstance(toc, list) else _walk_pages(root, root, ignored)
     return [path for path in dict.fromkeys(pages) if path.suffix in _PAGES and not _is_ignored(path, ignored)]
 
 
@@ -137,7 +137,7 @@ def _is_ignored(path: Path, ignored: set[Path]) -> bool:
     return path in ignored or any(parent in ignored for parent in path.parents)
 
 
-def _toc_pages(root: Path, entries: list, ignored: set[Path]) -> list[Path]:
+def _toc_pages(root: Path, entries: list) -> list[Path]:
     """The files a ``toc`` names (``file``, ``pattern`` and their ``children``), in order."""
     pages: list[Path] = []
     for entry in entries:
@@ -148,7 +148,7 @@ def _toc_pages(root: Path, entries: list, ignored: set[Path]) -> list[Path]:
         if isinstance(entry.get("pattern"), str):
             pages += sorted(root / name for name in glob.glob(entry["pattern"], root_dir=root, recursive=True))
         if isinstance(entry.get("children"), list):
-            pages += _toc_pages(root, entry["children"], ignored)
+            pages += _toc_pages(root, entry["children"])
     return pages
 
 
