@@ -1,5 +1,5 @@
 """``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|html|json]`` and
-``sphinx-modelsummary quiz SPEC [--ask ...] [--statements N] [--seed N] [--format text|markdown|json]``.
+``sphinx-modelsummary quiz SPEC [--ask ...] [--statements N] [--seed N] [--format text|markdown|json|gift|jupyterquiz]``.
 
 Exit statuses (documented in ``docs/cli.rst``): 0 the summary was printed; 1 the model
 could not be summarised (the message names the problem, as the directive's warning
@@ -89,7 +89,8 @@ def quiz_main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=0, help="which statements are made and which are false")
     parser.add_argument("--misconceptions", help=f"the wrong numbers allowed, from: {', '.join(MISCONCEPTIONS)}")
     parser.add_argument("--show-code", action="store_true", help="print the factory's source before the question")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--format", choices=QUIZ_FORMATS, default="text",
+                        help="text, markdown, json (this project's), gift (Moodle) or jupyterquiz (its JSON)")
     args = parser.parse_args(argv)
     try:
         asks = parse_asks(args.ask)
@@ -102,7 +103,6 @@ def quiz_main(argv: list[str]) -> int:
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
     from .model.summary import summarize
-    from .teach import export
 
     try:
         record = summarize(args.spec, args.input_shape)
@@ -116,8 +116,24 @@ def quiz_main(argv: list[str]) -> int:
     except (QuizError, ValueError) as error:
         print(f"sphinx-modelsummary: error (quiz): {error}", file=sys.stderr)
         return 1
-    if args.format == "json":
-        print(json.dumps({**to_json(quiz, record), "code": code}, indent=2, ensure_ascii=False))
-    else:
-        sys.stdout.write((export.to_markdown if args.format == "markdown" else export.to_text)(quiz, code))
+    try:
+        sys.stdout.write(_quiz_output(args.format, quiz, record, code))
+    except ValueError as error:  # a quiz the format cannot hold (GIFT's grades)
+        print(f"sphinx-modelsummary: error (quiz): {error}", file=sys.stderr)
+        return 1
     return 0
+
+
+QUIZ_FORMATS = ("text", "markdown", "json", "gift", "jupyterquiz")
+
+
+def _quiz_output(form: str, quiz, record: dict, code: str | None) -> str:
+    from .teach import export
+
+    if form == "json":
+        return json.dumps({**to_json(quiz, record), "code": code}, indent=2, ensure_ascii=False) + "\n"
+    if form == "jupyterquiz":
+        return json.dumps(export.to_jupyterquiz(quiz, code), indent=2, ensure_ascii=False) + "\n"
+    if form == "gift":
+        return export.to_gift(quiz, code, f"{record['model']['name']}: {record['model']['spec']}")
+    return (export.to_markdown if form == "markdown" else export.to_text)(quiz, code)

@@ -42,10 +42,10 @@ def plugin_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def build_site(myst: Path, project: Path, env: dict[str, str] | None = None, timeout: float = 900):
+def build_site(myst: Path, project: Path, env: dict[str, str] | None = None, timeout: float = 900, *options: str):
     """``myst build --site`` in ``project``: the pages' AST is written before the site
     template is fetched, so the command may fail (no internet) with every page built."""
-    return subprocess.run([str(myst), "build", "--site"], cwd=project, env=env or plugin_env(),
+    return subprocess.run([str(myst), "build", "--site", *options], cwd=project, env=env or plugin_env(),
                           capture_output=True, text=True, timeout=timeout)
 
 

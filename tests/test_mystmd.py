@@ -149,8 +149,9 @@ def test_a_cold_build_imports_the_framework_once(book):
         :columns: name, params
         ```
     """))
-    assert site_summaries(book) == [("examples.mnist:build_cnn_deferred", "28, 28, 1"),
-                                           ("mymodels:build_cnn", None)]
+    config = book / "myst.yml"  # the site's pages are its toc's
+    config.write_text(config.read_text().replace("    - file: parameters.md\n", "    - file: parameters.md\n    - file: more.md\n"))
+    assert site_summaries(book) == [("mymodels:build_cnn", None), ("examples.mnist:build_cnn_deferred", "28, 28, 1")]
     first = plugin(book, request("mymodels:build_cnn"))
     assert first[3] == ["keras", "tensorflow"]
     status, nodes, stderr, imported = plugin(book, request("examples.mnist:build_cnn_deferred",
@@ -187,6 +188,12 @@ def test_an_error_is_an_admonition_and_a_line_on_stderr(book, spec, options, sub
     assert words in node_text(box["children"][1])
     assert stderr.startswith(f"model-summary (line 7): error [modelsummary.{subtype}]: ")
     assert words in stderr
+    # mystmd prints an unresolved reference's target with the page and line: the Sphinx warning's words
+    (log,) = find_nodes(box, "crossReference")
+    assert log["identifier"].startswith((f"model-summary {spec}: ", "model-summary: "))  # as Sphinx words it
+    assert words in log["identifier"]
+    assert log["identifier"].endswith(f" [modelsummary.{subtype}]")
+    assert log["position"]["start"]["line"] == 7 and node_text(log) == " "
 
 
 def test_warnings_come_before_the_table(book):
@@ -246,3 +253,34 @@ def test_defaults_and_bad_settings_from_the_entry_file(book):
     table = next(n for n in nodes if n["type"] == "container")["children"][0]
     assert rows(table)["conv2d_1"] == ["conv2d_1", "18,496"]
     assert total(nodes) is None
+
+
+BLOCKED = """
+import runpy, sys
+class Blocker:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "sphinx_modelsummary":
+            raise ImportError("No module named 'sphinx_modelsummary'")
+sys.meta_path.insert(0, Blocker())
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_an_entry_file_without_the_package_says_why_and_how_to_fix_it(book):
+    """mystmd prints a plugin's name when it loads it, and reports the log node's target."""
+    entry = str(book / "modelsummary_plugin.py")
+    spec = subprocess.run([sys.executable, "-c", BLOCKED, entry], capture_output=True, text=True, cwd=book, timeout=60)
+    assert spec.returncode == 0
+    name = json.loads(spec.stdout)["name"]
+    assert name.startswith(f"sphinx-modelsummary NOT LOADED: sphinx-modelsummary cannot start in {sys.executable} (Python ")
+    assert "No module named 'sphinx_modelsummary'" in name
+    assert f"{sys.executable} -m pip install 'sphinx-modelsummary[tensorflow,mystmd]'" in name
+    done = subprocess.run([sys.executable, "-c", BLOCKED, entry, "--directive", "model-summary"], timeout=60,
+                          input=json.dumps(request("mymodels:build_cnn", line=5)), capture_output=True, text=True, cwd=book)
+    assert done.returncode == 0
+    (box,) = json.loads(done.stdout)
+    assert box["kind"] == "error" and "-m pip install" in node_text(box)
+    (log,) = find_nodes(box, "crossReference")
+    assert log["identifier"].startswith("model-summary: sphinx-modelsummary cannot start in ")
+    assert log["position"]["start"]["line"] == 5

@@ -36,9 +36,13 @@ def site(tmp_path_factory):
     shutil.copytree(REPO / "examples" / "jupyter-book-2", project,
                     ignore=shutil.ignore_patterns("_build", "_modelsummary_cache", "__pycache__"))
     (project / "problems.md").write_text(PROBLEMS_PAGE)
+    (project / "students").mkdir()  # excluded in myst.yml: its spec must never run
+    (project / "students" / "marker.py").write_text('open(__file__ + ".imported", "w").close()\n')
+    (project / "students" / "answer.md").write_text("# Mine\n\n```{model-summary} students.marker:build\n```\n")
     config = project / "myst.yml"
     config.write_text(config.read_text().replace("    - file: parameters.md\n",
-                                                 "    - file: parameters.md\n    - file: problems.md\n"))
+                                                 "    - file: parameters.md\n    - file: problems.md\n")
+                      .replace("  exclude:\n", "  exclude:\n    - students\n"))
     done = build_site(myst, project)
     return myst, project, done.stdout + done.stderr
 
@@ -83,6 +87,36 @@ def test_a_bad_directive_keeps_the_good_table_and_shows_the_problem(site):
     assert box["kind"] == "error"
     assert "'mymodels' has no attribute 'no_such_model'" in node_text(box)
     assert "The page goes on after the problem." in node_text(page)
+
+
+def test_the_log_names_the_page_and_line_of_every_problem(site):
+    """At normal verbosity, in the Sphinx warning's words ("model-summary SPEC: message
+    [modelsummary.subtype]"), after mystmd's own words for what carries them."""
+    _, _, log = site
+    (line,) = [line for line in log.splitlines() if "[modelsummary." in line]
+    assert "problems.md:7 Cross reference target was not found: model-summary mymodels:no_such_model: " in line
+    assert "'mymodels' has no attribute 'no_such_model'" in line and line.endswith("[modelsummary.attribute]")
+
+
+def test_the_excluded_folders_spec_never_ran(site):
+    _, project, log = site
+    assert not (project / "students" / "marker.py.imported").exists(), log
+
+
+def test_strict_builds_stop_on_a_problem(site):
+    """``error_rules`` makes the unresolved reference an error; ``--strict`` stops on it."""
+    myst, project, _ = site
+    config = project / "myst.yml"
+    original = config.read_text()
+    config.write_text(original.replace("  exclude:\n", "  error_rules:\n    - id: reference-target-resolves\n"
+                                                        "      severity: error\n  exclude:\n"))
+    try:
+        done = build_site(myst, project, None, 900, "--strict")
+    finally:
+        config.write_text(original)
+    log = done.stdout + done.stderr
+    assert done.returncode != 0 and "Site has 1 error and 0 warning, stopping build." in log, log  # (mystmd: "warning" for 0)
+    assert "model-summary mymodels:no_such_model: " in log
 
 
 def test_a_rebuild_reads_the_cache(site):

@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str
     if not argv:
         json.dump(plugin_spec(), sys.stdout)
         return 0
+    request: dict = {}
     with _nodes_output() as output:
         try:
             if argv != ["--directive", NAME]:
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str
             nodes = run_directive(request, site)
         except Exception as error:  # a bug: still exit 0, or mystmd drops the page
             message = f"the plugin failed ({type(error).__name__}: {error}); please report this to sphinx-modelsummary"
-            nodes = [_problem("", None, Problem.INTERNAL.value, message, error=True)]
+            where = (request.get("node") or {}).get("position") if isinstance(request, dict) else None
+            nodes = [_problem("", where, Problem.INTERNAL.value, message, error=True)]
         json.dump(nodes, output)
     return 0
 

@@ -12,28 +12,29 @@ from ..settings import SETTINGS, record_problems, resolve_options
 from .site import Site, fill_cache, locate
 
 _BY_OPTION = {setting.option: setting for setting in SETTINGS}
+DOCS = "https://sphinx-modelsummary.readthedocs.io"
 
 
 def run_directive(request: dict, site: Site) -> list[dict]:
     """The nodes for one directive (``{"arg", "options", "node"}`` as mystmd sends it)."""
     spec = str(request.get("arg") or "").strip()
-    line = ((request.get("node") or {}).get("position") or {}).get("start", {}).get("line")
-    nodes = [_problem(spec, line, *problem) for problem in site.problems]
+    where = (request.get("node") or {}).get("position")  # the directive's page position, for mystmd's log
+    nodes = [_problem(spec, where, *problem) for problem in site.problems]
     given = {key: value for key, value in (request.get("options") or {}).items() if key in _BY_OPTION}
     try:
         options = resolve_options(site.defaults, given)
     except ValueError as error:
-        return nodes + [_problem(spec, line, Problem.OPTION.value, str(error), error=True)]
+        return nodes + [_problem(spec, where, Problem.OPTION.value, str(error), error=True)]
     entry = _lookup(site, spec, options.input_shape or None)
     if entry.error is not None:
-        return nodes + [_problem(spec, line, *entry.error, error=True)]
+        return nodes + [_problem(spec, where, *entry.error, error=True)]
     if entry.warning is not None:
-        nodes.append(_problem(spec, line, *entry.warning))
+        nodes.append(_problem(spec, where, *entry.warning))
     try:
         rows = select_rows(entry.record, options)
     except ValueError as error:
-        return nodes + [_problem(spec, line, Problem.OPTION.value, f":layers: {error}", error=True)]
-    nodes += [_problem(spec, line, *problem) for problem in record_problems(entry.record, options)]
+        return nodes + [_problem(spec, where, Problem.OPTION.value, f":layers: {error}", error=True)]
+    nodes += [_problem(spec, where, *problem) for problem in record_problems(entry.record, options)]
     return nodes + myst_ast.render(entry.record, options, rows)
 
 
@@ -47,12 +48,33 @@ def _lookup(site: Site, spec: str, input_shape: str | None):
     return lookup(spec_text, input_shape, base_dir, site.root, site.cache, site.mode)
 
 
-def _problem(spec: str, line: int | None, subtype: str, message: str, error: bool = False) -> dict:
-    """A problem as mystmd users see one: an admonition in the page, and a line on stderr."""
+def _problem(spec: str, position: dict | None, subtype: str, message: str, error: bool = False) -> dict:
+    """A problem as mystmd users see one: an admonition in the page, a line in the
+    ``myst build`` log with the page and line (see :func:`log_node`), and a line on stderr."""
     message = with_hint("mystmd", subtype, message)
+    # the log's words are the Sphinx warning's: "model-summary SPEC: message [modelsummary.subtype]"
+    logged = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
     if spec and spec not in message:
         message = f"{spec}: {message}"
     kind = "error" if error else "warning"
+    line = ((position or {}).get("start") or {}).get("line")
     where = f" (line {line})" if line else ""
     print(f"model-summary{where}: {kind} [modelsummary.{subtype}]: {message}", file=sys.stderr)
-    return myst_ast.admonition(kind, f"model-summary: {kind} ({subtype})", message)
+    box = myst_ast.admonition(kind, f"model-summary: {kind} ({subtype})", message)
+    box["children"][-1]["children"].append(log_node(f"{logged} [modelsummary.{subtype}]", position))
+    return box
+
+
+def log_node(words: str, position: dict | None) -> dict:
+    """An inline node that makes mystmd itself print ``words`` at the directive's page and
+    line, at normal verbosity: a plugin has no message channel (its stderr shows only with
+    ``--debug``), but mystmd warns about every cross-reference it cannot resolve, after its
+    own words "Cross reference target was not found:". It is a warning (error_rules'
+    ``reference-target-resolves`` makes it an error for ``myst build --strict``). Its text
+    is a space, and ``remoteBaseUrl`` makes exports write a link to the docs rather than a
+    Typst label made of the message (which would not compile)."""
+    node = {"type": "crossReference", "identifier": words, "label": words, "remoteBaseUrl": DOCS,
+            "children": [{"type": "text", "value": " "}]}
+    if position:
+        node["position"] = position
+    return node

@@ -4,6 +4,7 @@ summaries its pages name (to fill the cache in one process)."""
 from __future__ import annotations
 
 import dataclasses
+import glob
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from ..settings import SETTINGS
 CACHE_DIR = "_modelsummary_cache"
 _BY_OPTION = {setting.option: setting for setting in SETTINGS}
 _SKIPPED = {"_build", "node_modules"}
+_PAGES = (".md", ".ipynb")
 _DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{model-summary\}[ \t]*(?P<spec>.*?)[ \t]*$"
                         r"(?P<options>(?:\n[ \t]*:[\w-]+:.*$)*)", re.M)
 _INPUT_SHAPE = re.compile(r"^[ \t]*:input-shape:(.*)$", re.M)
@@ -80,17 +82,97 @@ def fill_cache(site: Site) -> None:
 
 
 def site_summaries(root: Path) -> list[tuple[str, str | None]]:
-    """``(spec, input shape)`` of each ``model-summary`` in the Markdown pages and notebooks
-    under ``root``, in order, once each (a best effort: it only decides what to compute early)."""
+    """``(spec, input shape)`` of each ``model-summary`` in the site's own pages, in order,
+    once each (a best effort: it only decides what to compute early)."""
     found: dict[tuple[str, str | None], None] = {}
-    for path in sorted([*root.rglob("*.md"), *root.rglob("*.ipynb")]):
-        parts = path.relative_to(root).parts
-        if any(part in _SKIPPED or part.startswith(".") for part in parts[:-1]):
-            continue
+    for path in site_pages(root):
         for match in _DIRECTIVE.finditer(_page_text(path)):
             shape = _INPUT_SHAPE.search(match["options"])
             found[(match["spec"], shape[1].strip() or None if shape else None)] = None
     return list(found)
+
+
+def site_pages(root: Path) -> list[Path]:
+    """The Markdown pages and notebooks mystmd builds, as it finds them: the files of
+    ``project.toc`` when ``myst.yml`` has one, else every page under ``root``; never what
+    ``project.exclude`` matches, nor ``_build``, ``node_modules``, hidden folders and other
+    projects' folders. No pages when ``myst.yml`` cannot be read: then nothing is run early,
+    rather than a page the site excludes."""
+    config = _project_config(root)
+    if config is None:
+        return []
+    ignored = _excluded(root, config.get("exclude"))
+    toc = config.get("toc")
+    pages = _toc_pages(root, toc) if isinstance(toc, list) else _walk_pages(root, root, ignored)
+    return [path for path in dict.fromkeys(pages) if path.suffix in _PAGES and not _is_ignored(path, ignored)]
+
+
+def _project_config(root: Path) -> dict | None:
+    """``project`` of ``myst.yml`` (``{}`` without the file), or None if it cannot be read."""
+    config = root / "myst.yml"
+    if not config.is_file():
+        return {}
+    try:
+        import yaml  # PyYAML: the [mystmd] extra (and myst-parser) install it
+
+        project = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("project") or {}
+    except Exception:  # no PyYAML, or a file mystmd itself will complain about
+        return None
+    return project if isinstance(project, dict) else None
+
+
+def _excluded(root: Path, patterns) -> set[Path]:
+    """What each ``exclude`` glob matches, relative to ``root`` (as mystmd globs them): a
+    folder matched excludes everything in it."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    matched = set()
+    for pattern in patterns or []:
+        matched.update((root / name).resolve() for name in glob.glob(str(pattern), root_dir=root, recursive=True))
+    return matched
+
+
+def _is_ignored(path: Path, ignored: set[Path]) -> bool:
+    path = path.resolve()
+    return path in ignored or any(parent in ignored for parent in path.parents)
+
+
+def _toc_pages(root: Path, entries: list) -> list[Path]:
+    """The files a ``toc`` names (``file``, ``pattern`` and their ``children``), in order."""
+    pages: list[Path] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        if isinstance(entry.get("file"), str):
+            pages += _with_extension(root / entry["file"])
+        if isinstance(entry.get("pattern"), str):
+            pages += sorted(root / name for name in glob.glob(entry["pattern"], root_dir=root, recursive=True))
+        if isinstance(entry.get("children"), list):
+            pages += _toc_pages(root, entry["children"])
+    return pages
+
+
+def _with_extension(path: Path) -> list[Path]:
+    """A toc's ``file`` may leave out the extension, as mystmd allows."""
+    if path.suffix in _PAGES:
+        return [path]
+    return [candidate for candidate in (path.with_name(path.name + ext) for ext in _PAGES) if candidate.is_file()][:1]
+
+
+def _walk_pages(root: Path, folder: Path, ignored: set[Path]) -> list[Path]:
+    """Every page under ``folder`` (no toc): mystmd skips hidden files, ``_build`` and
+    ``node_modules``, and a subfolder with its own ``myst.yml`` (another project)."""
+    if folder != root and (folder / "myst.yml").is_file():
+        return []
+    pages: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in _SKIPPED or _is_ignored(path, ignored):
+            continue
+        if path.is_dir():
+            pages += _walk_pages(root, path, ignored)
+        elif path.suffix in _PAGES:
+            pages.append(path)
+    return pages
 
 
 def _page_text(path: Path) -> str:
