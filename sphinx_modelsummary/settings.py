@@ -151,7 +151,7 @@ YES_NO = frozenset({bool, str})
 
 SETTINGS = (
     Setting("input-shape", "input_shape", _text,
-            doc="the input shape without the batch axis, for a model not built yet: '28, 28, 1' ('; ' between inputs)",
+            doc="the input shape without the batch axis, for a model not built yet: '28, 28, 1' (a semicolon between inputs)",
             value="SHAPE"),
     Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str),
             doc=f"the columns, from: {', '.join(fmt.COLUMNS)} (a list, or one string such as 'layer, params')",
