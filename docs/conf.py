@@ -7,6 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The repository root, so that ``examples.*`` (the models the pages show) imports.
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # settings_table: the configuration table, made from the code
 
 import sphinx_modelsummary  # noqa: E402
 
@@ -16,7 +17,7 @@ copyright = "2025, the sphinx-modelsummary authors"
 release = sphinx_modelsummary.__version__
 version = release
 
-extensions = ["sphinx_modelsummary", "myst_parser"]
+extensions = ["sphinx_modelsummary", "myst_parser", "settings_table"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 

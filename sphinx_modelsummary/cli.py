@@ -1,9 +1,12 @@
-"""``sphinx-modelsummary SPEC [--input-shape ...] [--format text|markdown|html|json]`` and
-``sphinx-modelsummary quiz SPEC [--ask ...] [--statements N] [--seed N] [--format text|markdown|json|gift|jupyterquiz]``.
+"""``sphinx-modelsummary SPEC [--input-shape ...] [--columns ...] ... [--format text|markdown|html|json]``
+(a flag for each directive option that means something on a command line, read from the
+one table of settings) and ``sphinx-modelsummary quiz SPEC [--ask ...] [--statements N]
+[--seed N] [--format text|markdown|json|gift|jupyterquiz]``.
 
-Exit statuses (documented in ``docs/cli.rst``): 0 the summary was printed; 1 the model
-could not be summarised (the message names the problem, as the directive's warning
-would); 2 a wrong command line; 3 a bug in sphinx-modelsummary; 130 interrupted.
+Exit statuses, of both commands (documented in ``docs/cli.rst``): 0 the summary (or quiz)
+was printed; 1 the model could not be summarised, or the quiz made (the message names the
+problem, as the directive's warning would); 2 a wrong command line; 3 a bug in
+sphinx-modelsummary; 130 interrupted. Every problem is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,76 +15,174 @@ import argparse
 import json
 import os
 import sys
+from types import SimpleNamespace
 
-from .problems import ModelSpecError, Problem
-from .present.conventions import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
-from .problems import with_hint
+from .present.conventions import ASCII, UNICODE
+from .present.view import SummaryOptions, select_rows
+from .problems import Hint, Problem, describe
+from .settings import OPTIONS, Setting, parse_bool, record_problems, resolve_options
 from .teach.misconceptions import MISCONCEPTIONS
 from .teach.quiz import ASKS, QuizError, factory_source, make_quiz, parse_asks, parse_misconceptions, to_json
 
 OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
+PROG = "sphinx-modelsummary"
+SPEC_HELP = "package.module:attr, package.module:factory(args) or a .keras file"
+FLAGS = tuple(setting for setting in OPTIONS if setting.cli)  # the directive's options as flags
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["quiz"]:  # sphinx-modelsummary quiz SPEC ...
         return quiz_main(argv[1:])
-    parser = argparse.ArgumentParser(
-        prog="sphinx-modelsummary",
-        description="Explain a Keras model's shapes and parameters, formula by formula.",
-    )
-    parser.add_argument("spec", help="package.module:attr, package.module:factory(args) or a .keras file")
-    parser.add_argument("--input-shape", help="input shape without the batch axis, e.g. '28, 28, 1' (';' between inputs)")
-    parser.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
-    parser.add_argument("--columns", help=f"columns from: {', '.join(COLUMNS)} (default: {', '.join(DEFAULT_COLUMNS)})")
-    parser.add_argument("--formula", choices=FORMULA_MODES, default="both")
-    parser.add_argument("--explain", action="store_true",
-                        help="after the table, the shape walk and one sentence per layer")
-    parser.add_argument("--ascii", action="store_true",
-                        help="plain ASCII: * and x for products, -> for arrows, floor() (text and Markdown)")
-    parser.add_argument("--width", type=int, default=100, help="the columns a text table fits in (default: 100)")
-    args = parser.parse_args(argv)  # a wrong command line exits with USAGE_ERROR
-    try:
-        columns = parse_columns(args.columns)
-    except ValueError as error:
-        parser.error(str(error))
-
-    if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
-    from .lookup import compute
-
-    try:
-        entry = compute(args.spec, args.input_shape)  # whatever the model's code raises, but Ctrl-C
-    except KeyboardInterrupt:
-        print("sphinx-modelsummary: interrupted", file=sys.stderr)
-        return INTERRUPTED
-    if entry.error is not None:
-        problem, message = entry.error
-        print(f"sphinx-modelsummary: error ({problem}): {with_hint('cli', problem, message)}", file=sys.stderr)
-        return INTERNAL_ERROR if problem == Problem.INTERNAL.value else MODEL_ERROR
-    record = entry.record
-    if args.format == "json":
-        print(json.dumps(record, indent=2))
-        return OK
-    from .present import html, markdown, text
-
-    style = ASCII if args.ascii else UNICODE
-    if args.format == "text":
-        output = text.to_text(record, columns, args.formula, explain=args.explain, style=style, width=args.width)
-    elif args.format == "markdown":
-        output = markdown.to_markdown(record, columns, args.formula, explain=args.explain, style=style)
-    else:
-        output = html.to_html(record, columns, args.formula, explain=args.explain)
-    sys.stdout.write(output)
-    return OK
+    return _guarded(_summary, argv)
 
 
 def quiz_main(argv: list[str]) -> int:
     """``sphinx-modelsummary quiz SPEC ...``: a quiz to move into a learning platform (the JSON
     is documented in ``docs/teaching-reference.rst``)."""
-    parser = argparse.ArgumentParser(prog="sphinx-modelsummary quiz",
-                                     description="A quiz on a Keras model's layers, with its answer and reasoning.")
-    parser.add_argument("spec", help="package.module:attr, package.module:factory(args) or a .keras file")
+    return _guarded(_quiz, list(argv))
+
+
+def _say(problem: Problem, message: str, hint: Hint | None = None, kind: str = "error") -> None:
+    """A problem as one line on stderr, in the command line's words."""
+    print(f"{PROG}: {kind} ({problem.value}): {describe('cli', problem, message, hint)}", file=sys.stderr)
+
+
+def _guarded(command, argv: list[str]) -> int:
+    """``command(argv)``'s status; Ctrl-C and a bug here are one line and a status too."""
+    try:
+        return command(argv)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as error:  # a bug in sphinx-modelsummary: no traceback for the user
+        _say(Problem.INTERNAL, f"{type(error).__name__}: {error}; please report this to sphinx-modelsummary")
+        return INTERNAL_ERROR
+
+
+class _Parser(argparse.ArgumentParser):
+    """A wrong command line is one line on stderr and the status USAGE_ERROR."""
+
+    def error(self, message: str):
+        _say(Problem.OPTION, f"{message} (see {self.prog} --help)")
+        raise SystemExit(USAGE_ERROR)
+
+
+def _importable_here() -> None:
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
+
+
+# The summary ------------------------------------------------------------------------------
+
+
+def summary_parser() -> argparse.ArgumentParser:
+    """The summary command: a flag per setting with ``cli``, and the command line's own."""
+    parser = _Parser(prog=PROG, description="Explain a Keras model's shapes and parameters, formula by formula.")
+    parser.add_argument("spec", help=SPEC_HELP)
+    for setting in FLAGS:
+        parser.add_argument(f"--{setting.option}", dest=setting.field, default=argparse.SUPPRESS,
+                            metavar=_metavar(setting), help=_flag_help(setting))
+    parser.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    parser.add_argument("--ascii", action="store_true",
+                        help="plain ASCII: * and x for products, -> for arrows, floor() (text and Markdown)")
+    parser.add_argument("--width", type=int, default=100, help="the columns a text table fits in (default: 100)")
+    return parser
+
+
+def _metavar(setting: Setting) -> str:
+    return "[yes|no]" if setting.parse is parse_bool else setting.value or setting.option.upper()
+
+
+def _flag_help(setting: Setting) -> str:
+    if setting.parse is parse_bool:
+        return f"{setting.doc} (alone: yes; default: {'yes' if setting.default else 'no'})"
+    if setting.config is not None and setting.default is not None:
+        default = ", ".join(setting.default) if isinstance(setting.default, list) else setting.default
+        return f"{setting.doc} (default: {default})"
+    return setting.doc
+
+
+def yes_no_flags(argv: list[str]) -> list[str]:
+    """``--explain`` alone as ``--explain=``, ``--explain no`` as ``--explain=no``: a yes/no
+    flag takes the next word only when it is yes or no, never the spec."""
+    flags = {f"--{setting.option}" for setting in FLAGS if setting.parse is parse_bool}
+    out, i = [], 0
+    while i < len(argv):
+        word, following = argv[i], argv[i + 1] if i + 1 < len(argv) else ""
+        if word in flags and _is_yes_or_no(following):
+            out.append(f"{word}={following}")
+            i += 1
+        else:
+            out.append(f"{word}=" if word in flags else word)
+        i += 1
+    return out
+
+
+def _is_yes_or_no(word: str) -> bool:
+    try:
+        parse_bool(word)
+    except ValueError:
+        return False
+    return word != ""
+
+
+def summary_options(args: argparse.Namespace) -> SummaryOptions:
+    """The flags given, read as the directive reads its options; a bad one is a ValueError
+    naming its flag."""
+    given = {setting.option: getattr(args, setting.field) for setting in FLAGS if hasattr(args, setting.field)}
+    return resolve_options(SimpleNamespace(), given, label=lambda option: f"--{option}")
+
+
+def _summary(argv: list[str]) -> int:
+    args = summary_parser().parse_args(yes_no_flags(argv))  # a wrong command line exits with USAGE_ERROR
+    try:
+        options = summary_options(args)
+    except ValueError as error:
+        _say(Problem.OPTION, str(error))
+        return USAGE_ERROR
+    _importable_here()
+    from .lookup import compute
+
+    entry = compute(args.spec, options.input_shape or None)  # whatever the model's code raises, but Ctrl-C
+    if entry.error is not None:
+        _say(entry.error.problem, entry.error.message, entry.error.hint)
+        return INTERNAL_ERROR if entry.error.problem == Problem.INTERNAL else MODEL_ERROR
+    record = entry.record
+    try:
+        rows = select_rows(record, options)
+    except ValueError as error:
+        _say(Problem.OPTION, f"--layers: {error}")
+        return USAGE_ERROR
+    for problem, message in record_problems(record, options, label=lambda option: f"--{option}"):
+        _say(problem, message, kind="warning")
+    sys.stdout.write(render(record, options, rows, args.format, ASCII if args.ascii else UNICODE, args.width))
+    return OK
+
+
+def render(record: dict, options: SummaryOptions, rows: list[dict], output: str = "text", style=UNICODE,
+           width: int = 100) -> str:
+    """The summary as the command prints it: ``output`` is text, markdown, html or json."""
+    if output == "json":
+        return json.dumps(record, indent=2) + "\n"
+    from .present import html, markdown, text
+
+    shared = (record, options.columns, options.formula, options.shape_derivations, options.legend, options.explain)
+    if output == "text":
+        return text.to_text(*shared, style=style, width=width, totals=options.totals, rows=rows)
+    if output == "markdown":
+        return markdown.to_markdown(*shared, style=style, totals=options.totals, rows=rows)
+    return html.to_html(*shared, totals=options.totals, rows=rows)
+
+
+# The quiz ---------------------------------------------------------------------------------
+
+QUIZ_FORMATS = ("text", "markdown", "json", "gift", "jupyterquiz")
+
+
+def _quiz(argv: list[str]) -> int:
+    parser = _Parser(prog=f"{PROG} quiz", description="A quiz on a Keras model's layers, with its answer and reasoning.")
+    parser.add_argument("spec", help=SPEC_HELP)
     parser.add_argument("--input-shape", help="input shape without the batch axis, e.g. '28, 28, 1'")
     parser.add_argument("--ask", default="params", help=f"what statements are about: {', '.join(ASKS)} (default: params)")
     parser.add_argument("--layers", help="the layers to ask about, e.g. 'conv2d, dense' (default: chosen by the seed)")
@@ -100,31 +201,28 @@ def quiz_main(argv: list[str]) -> int:
     if args.statements is not None and args.statements < 1:
         parser.error("--statements: expected a whole number from 1 up")
 
-    if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # as `python -m` does, so `pkg.mod:attr` finds local code
-    from .model.summary import summarize
+    _importable_here()
+    from .lookup import compute
 
+    entry = compute(args.spec, args.input_shape)
+    if entry.error is not None:
+        _say(entry.error.problem, entry.error.message, entry.error.hint)
+        return INTERNAL_ERROR if entry.error.problem == Problem.INTERNAL else MODEL_ERROR
+    record = entry.record
     try:
-        record = summarize(args.spec, args.input_shape)
         code = factory_source(record) if args.show_code else None
         layers = args.layers.replace(",", " ").split() if args.layers else None
         quiz = make_quiz(record, asks, layers, args.statements, args.seed, misconceptions,
                          "the above code fragment" if code else "the model")
-    except ModelSpecError as error:
-        print(f"sphinx-modelsummary: error ({error.problem.value}): {error}", file=sys.stderr)
-        return 1
     except (QuizError, ValueError) as error:
-        print(f"sphinx-modelsummary: error (quiz): {error}", file=sys.stderr)
-        return 1
+        _say(Problem.QUIZ, str(error))
+        return MODEL_ERROR
     try:
         sys.stdout.write(_quiz_output(args.format, quiz, record, code))
     except ValueError as error:  # a quiz the format cannot hold (GIFT's grades)
-        print(f"sphinx-modelsummary: error (quiz): {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-QUIZ_FORMATS = ("text", "markdown", "json", "gift", "jupyterquiz")
+        _say(Problem.QUIZ, str(error))
+        return MODEL_ERROR
+    return OK
 
 
 def _quiz_output(form: str, quiz, record: dict, code: str | None) -> str:

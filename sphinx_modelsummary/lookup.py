@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .cache import SummaryCache
-from .problems import ModelSpecError, Problem
+from .problems import Hint, ModelSpecError, Problem, Report
 
 MODES = ("auto", "compute", "cache")
 
@@ -23,21 +23,12 @@ MODES = ("auto", "compute", "cache")
 @dataclasses.dataclass
 class _Entry:
     record: dict | None
-    error: tuple[str, str] | None  # (subtype, message)
+    error: Report | None
     stamps: dict[str, tuple[int, int] | None]
-    warning: tuple[str, str] | None = None  # a record shown all the same (a stale cache entry)
+    warning: Report | None = None  # a record shown all the same (a stale cache entry)
 
 
 _MEMO: dict[tuple, _Entry] = {}
-
-
-class SummaryError(Exception):
-    """A memoised failure: ``subtype`` is a :class:`Problem` value."""
-
-    def __init__(self, subtype: str, message: str, sources: list[str]):
-        super().__init__(message)
-        self.subtype = subtype
-        self.sources = sources
 
 
 def lookup(spec: str, input_shape: str | None = None, base_dir: str | os.PathLike = ".",
@@ -106,14 +97,6 @@ def _look_up_and_send(calls: list[tuple], sender) -> None:
         sender.send(outcome)
 
 
-def get_record(*args, **kwargs) -> dict:
-    """:func:`lookup`'s record; a failure is raised as :class:`SummaryError`."""
-    entry = lookup(*args, **kwargs)
-    if entry.error is not None:
-        raise SummaryError(*entry.error, sources=list(entry.stamps))
-    return entry.record
-
-
 def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: str) -> _Entry:
     found = None
     if spec.endswith(".keras"):  # the same file from any page is one entry
@@ -129,21 +112,21 @@ def _find(spec: str, input_shape: str, base_dir: str, srcdir: str, cache, mode: 
             return _stale(spec, found)
         where = f"{found.missing} in {cache.directory}" if found else "modelsummary_cache_dir is empty"
         message = f"no cached summary of {spec!r} ({where}) and the mode is 'cache'"
-        return _Entry(None, (Problem.UNCACHED.value, message), {})
+        return _Entry(None, Report(Problem.UNCACHED, message, Hint.FILL), {})
     entry = compute(spec, input_shape, base_dir)
-    if entry.error and entry.error[0] == Problem.FRAMEWORK.value and found is not None and found.record:
+    if entry.error and entry.error.problem == Problem.FRAMEWORK and found is not None and found.record:
         return _stale(spec, found)  # no framework here: an old summary beats none
     if entry.record is not None and cache is not None:
         try:
             cache.store(cache_spec, input_shape or None, entry.record)
         except OSError as error:
-            entry.warning = (Problem.UNCACHED.value, f"cannot write the cache entry for {spec!r}: {error}")
+            entry.warning = Report(Problem.UNCACHED, f"cannot write the cache entry for {spec!r}: {error}")
     return entry
 
 
 def _stale(spec: str, found) -> _Entry:
     message = f"the cached summary of {spec!r} is stale ({found.stale}); it is shown as it was"
-    return _Entry(found.record, None, _stamps(found.record["model"]["sources"]), (Problem.STALE.value, message))
+    return _Entry(found.record, None, _stamps(found.record["model"]["sources"]), Report(Problem.STALE, message, Hint.REFRESH))
 
 
 def compute(spec: str, input_shape: str | None, base_dir: str | os.PathLike = ".") -> _Entry:
@@ -153,16 +136,16 @@ def compute(spec: str, input_shape: str | None, base_dir: str | os.PathLike = ".
 
         record = summarize(spec, input_shape or None, base_dir)
     except ModelSpecError as error:
-        return _Entry(None, (error.problem.value, str(error)), _stamps(error.sources or _sources_of(spec, base_dir)))
+        return _Entry(None, Report(error.problem, str(error), error.hint), _stamps(error.sources or _sources_of(spec, base_dir)))
     except KeyboardInterrupt:
         raise
     except Exception as error:  # a bug here
         message = (f"summarising {spec!r} failed unexpectedly ({type(error).__name__}: {error}); "
                    "please report this to sphinx-modelsummary")
-        return _Entry(None, (Problem.INTERNAL.value, message), _stamps(_sources_of(spec, base_dir)))
+        return _Entry(None, Report(Problem.INTERNAL, message), _stamps(_sources_of(spec, base_dir)))
     except BaseException as error:  # sys.exit() or the like, from the user's code
         message = f"summarising {spec!r}, the model's code raised {type(error).__name__}: {error}"
-        return _Entry(None, (Problem.FACTORY.value, message), _stamps(_sources_of(spec, base_dir)))
+        return _Entry(None, Report(Problem.FACTORY, message), _stamps(_sources_of(spec, base_dir)))
     return _Entry(record, None, _stamps(record["model"].get("sources") or []))
 
 

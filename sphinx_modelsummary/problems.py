@@ -31,13 +31,44 @@ class Problem(str, enum.Enum):
     QUIZ = "quiz"  # the quiz asked for cannot be made from the model
 
 
-class ModelSpecError(Exception):
-    """Anything wrong with a spec or the model it names; ``problem`` says which kind."""
+class Hint(str, enum.Enum):
+    """What a problem's fix is about; each tool words it its own way (:data:`HINTS`)."""
 
-    def __init__(self, problem: Problem, message: str):
+    PATH = "path"  # the model's module is not on the import path
+    FILL = "fill"  # the cache has no entry and may not compute one
+    REFRESH = "refresh"  # the cache entry is older than the model's sources
+
+
+class ModelSpecError(Exception):
+    """Anything wrong with a spec or the model it names; ``problem`` says which kind,
+    ``hint`` what a fix is about (if the tool in use can say how)."""
+
+    def __init__(self, problem: Problem, message: str, hint: Hint | None = None):
         super().__init__(message)
         self.problem = problem
+        self.hint = hint
         self.sources: list[str] = []  # the user's files involved, when known
+
+
+class Report(tuple):
+    """A problem found on the way to a record: it unpacks as ``(problem, message)``, and
+    carries the :class:`Hint` for its fix."""
+
+    def __new__(cls, problem: Problem | str, message: str, hint: Hint | None = None):
+        report = super().__new__(cls, (Problem(problem), message))
+        report.hint = hint
+        return report
+
+    def __reduce__(self):  # for the process that looks summaries up ahead of a parallel build
+        return (Report, (self[0], self[1], self.hint))
+
+    @property
+    def problem(self) -> Problem:
+        return self[0]
+
+    @property
+    def message(self) -> str:
+        return self[1]
 
 
 # Hints ------------------------------------------------------------------------------------
@@ -46,55 +77,44 @@ class ModelSpecError(Exception):
 # conf.py for Sphinx, _config.yml for Jupyter Book 1, myst.yml for mystmd (Jupyter Book 2),
 # the current folder for the command line.
 
-TOOLS = ("sphinx", "jupyter-book", "mystmd", "cli")
-
-# Which messages get a hint: their subtype, and how the core's message starts.
-_KINDS = {
-    "path": (Problem.IMPORT, "cannot import module"),
-    "fill": (Problem.UNCACHED, "no cached summary"),
-    "refresh": (Problem.STALE, "the cached summary"),
-}
-
 _SPHINX_COMPUTE = "sphinx-build -E -b dummy -D modelsummary_mode=compute SOURCEDIR OUTDIR"
 _BOOK_COMPUTE = "set 'modelsummary_mode: compute' under 'sphinx: config:' in _config.yml and run jupyter-book build --all ."
 _MYST_COMPUTE = "MODELSUMMARY_MODE=compute myst build"
 
 HINTS = {
     "sphinx": {
-        "path": "in conf.py: sys.path.insert(0, os.path.abspath('FOLDER'))",
-        "fill": f"fill the cache with: {_SPHINX_COMPUTE}",
-        "refresh": f"refresh it with: {_SPHINX_COMPUTE}",
+        Hint.PATH: "in conf.py: sys.path.insert(0, os.path.abspath('FOLDER'))",
+        Hint.FILL: f"fill the cache with: {_SPHINX_COMPUTE}",
+        Hint.REFRESH: f"refresh it with: {_SPHINX_COMPUTE}",
     },
     "jupyter-book": {
-        "path": "in _config.yml, 'sphinx: local_extensions: {sphinx_modelsummary: FOLDER}' puts FOLDER "
-                "(relative to _config.yml) on sys.path",
-        "fill": f"to fill the cache, {_BOOK_COMPUTE}",
-        "refresh": f"to refresh it, {_BOOK_COMPUTE}",
+        Hint.PATH: "in _config.yml, 'sphinx: local_extensions: {sphinx_modelsummary: FOLDER}' puts FOLDER "
+                   "(relative to _config.yml) on sys.path",
+        Hint.FILL: f"to fill the cache, {_BOOK_COMPUTE}",
+        Hint.REFRESH: f"to refresh it, {_BOOK_COMPUTE}",
     },
     "mystmd": {
-        "path": "the folder of myst.yml is importable: put the module there, or add its folder to PYTHONPATH "
-                "where you run myst",
-        "fill": f"fill the cache with: {_MYST_COMPUTE}",
-        "refresh": f"refresh it with: {_MYST_COMPUTE}",
+        Hint.PATH: "the folder of myst.yml is importable: put the module there, or add its folder to PYTHONPATH "
+                   "where you run myst",
+        Hint.FILL: f"fill the cache with: {_MYST_COMPUTE}",
+        Hint.REFRESH: f"refresh it with: {_MYST_COMPUTE}",
     },
     "cli": {
-        "path": "the current folder is importable: run the command in the module's folder, or add that "
-                "folder to PYTHONPATH",
+        Hint.PATH: "the current folder is importable: run the command in the module's folder, or add that "
+                   "folder to PYTHONPATH",
     },
 }
 
 
-def hint(tool: str, subtype: str, message: str) -> str:
-    """The hint for one of the core's messages in ``tool``, or ``""``."""
-    for kind, (problem, start) in _KINDS.items():
-        if subtype == problem.value and message.startswith(start):
-            return HINTS[tool].get(kind, "")
-    return ""
-
-
-def with_hint(tool: str, subtype: str, message: str) -> str:
-    extra = hint(tool, subtype, message)
-    return f"{message}; {extra}" if extra else message
+def describe(tool: str, problem: Problem | str, message: str, hint: Hint | None = None, spec: str = "") -> str:
+    """A problem in the words of ``tool`` (a key of :data:`HINTS`): the message, after
+    ``spec`` when it does not name it, and the tool's fix for ``hint``, if it has one.
+    ``problem`` must be a :class:`Problem` (or its value): the subtype every tool names."""
+    Problem(problem)
+    if spec and spec not in message:
+        message = f"{spec}: {message}"
+    fix = HINTS[tool].get(hint, "") if hint else ""
+    return f"{message}; {fix}" if fix else message
 
 
 def config_file(tool: str) -> str:

@@ -1,16 +1,20 @@
-"""The ``model-summary`` options of every front-end: their parsers, their
-``modelsummary_*`` defaults (``conf.py`` in Sphinx), and :func:`resolve_options`, which
-turns both into one validated :class:`~sphinx_modelsummary.present.view.SummaryOptions`.
-No Sphinx here: the mystmd plugin parses the same options."""
+"""Every setting of every front-end, in one table (:data:`SETTINGS`): the ``model-summary``
+options, their ``modelsummary_*`` defaults (``conf.py`` in Sphinx) and the conf.py-only
+values, with their parsers and docs. The directive, the mystmd plugin, the command line's
+flags and the docs' configuration table all read it; :func:`resolve_options` turns options
+and defaults into one validated :class:`~sphinx_modelsummary.present.view.SummaryOptions`.
+No Sphinx here."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any, Callable
 
 from .present import conventions as fmt
 from .present.view import SummaryOptions
-from .problems import Problem
+from .lookup import MODES
+from .problems import Problem, Report
 
 _YES = {"", "yes", "true", "on", "1"}
 _NO = {"no", "false", "off", "0"}
@@ -103,16 +107,41 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
+CACHE_DIR = "_modelsummary_cache"
+
+
+def parse_mode(value: Any) -> str:
+    """Where summaries come from: ``auto``, ``compute`` or ``cache``."""
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in MODES:
+        raise ValueError(f"expected one of {', '.join(MODES)}, not {value!r}")
+    return text
+
+
+def parse_cache_dir(value: Any) -> str:
+    """A folder (a string or a path; ``""`` for no cache)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or "\0" in value:
+        raise ValueError(f"expected a folder (a string; '' for no cache), not {value!r}")
+    return value
+
+
 @dataclasses.dataclass(frozen=True)
 class Setting:
-    """One option: its directive name, its conf.py value (if it has one), its parser."""
+    """One option: its directive name (``None``: a conf.py value only), its conf.py value
+    (``None``: an option only), its parser, and what it does in a line, with the form of
+    its value, for the docs and ``--help``. ``cli``: a command-line flag of the same name."""
 
-    option: str
+    option: str | None
     field: str
     parse: Callable[[Any], Any]
     config: str | None = None
     default: Any = None
     types: tuple | frozenset = ()
+    doc: str = ""
+    value: str = ""
+    cli: bool = True
 
 
 # Yes/no values take str too, so Sphinx passes `-D modelsummary_totals=no` on to be read
@@ -121,29 +150,52 @@ YES_NO = frozenset({bool, str})
 
 
 SETTINGS = (
-    Setting("input-shape", "input_shape", _text),
-    Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str)),
-    Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,)),
-    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, YES_NO),
-    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, YES_NO),
-    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, YES_NO),
-    Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None))),
-    Setting("layers", "layers", parse_layers),
-    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, YES_NO),
-    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, YES_NO),
-    Setting("caption", "caption", _text),
-    Setting("name", "name", _text),
-    Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str)),
-    Setting("expect-params", "expect_params", parse_count),
+    Setting("input-shape", "input_shape", _text,
+            doc="the input shape without the batch axis, for a model not built yet: '28, 28, 1' (a semicolon between inputs)",
+            value="SHAPE"),
+    Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str),
+            doc=f"the columns, from: {', '.join(fmt.COLUMNS)} (a list, or one string such as 'layer, params')",
+            value="COLUMNS"),
+    Setting("formula", "formula", parse_formula, "modelsummary_formula", "both", (str,),
+            doc=f"which sides of each parameter formula to show: {', '.join(fmt.FORMULA_MODES)}",
+            value="|".join(fmt.FORMULA_MODES)),
+    Setting("shape-derivations", "shape_derivations", parse_bool, "modelsummary_shape_derivations", True, YES_NO,
+            doc="the arithmetic of each output shape under it"),
+    Setting("explain", "explain", parse_bool, "modelsummary_explain", False, YES_NO,
+            doc="after the table, the shape walk and one sentence per layer"),
+    Setting("expand-nested", "expand_nested", parse_bool, "modelsummary_expand_nested", True, YES_NO,
+            doc="the layers of nested models, indented under theirs (no: a nested model is one row)"),
+    Setting("depth", "depth", parse_depth, "modelsummary_depth", None, (int, str, type(None)),
+            doc="the levels of nesting shown: 0 for the model's own layers, or 'all'", value="N|all"),
+    Setting("layers", "layers", parse_layers, doc="the rows from one layer to another: 'first..last' (either may be left out)",
+            value="FIRST..LAST"),
+    Setting("totals", "totals", parse_bool, "modelsummary_totals", True, YES_NO, doc="the totals row"),
+    Setting("legend", "legend", parse_bool, "modelsummary_legend", True, YES_NO, doc="the legend of the symbols shown"),
+    Setting("caption", "caption", _text, doc="a title for the table", cli=False),
+    Setting("name", "name", _text, doc="a label to refer to the table, and its rows, from any page", cli=False),
+    Setting("class", "classes", parse_classes, "modelsummary_class", [], (list, tuple, str),
+            doc="HTML classes for the table (a list, or one string)", cli=False),
+    Setting("expect-params", "expect_params", parse_count,
+            doc="the model's total parameters; another total is an 'expect' warning", value="N"),
+    Setting(None, "cache_dir", parse_cache_dir, "modelsummary_cache_dir", CACHE_DIR, (str,),
+            doc="the folder of the persistent cache, relative to the source directory; '' for none", cli=False),
+    Setting(None, "mode", parse_mode, "modelsummary_mode", "auto", (str,),
+            doc="where summaries come from: auto (the cache when fresh), compute (always), cache (only)", cli=False),
 )
-_BY_OPTION = {s.option: s for s in SETTINGS}
+OPTIONS = tuple(s for s in SETTINGS if s.option is not None)  # what shapes one summary
+_BY_OPTION = {s.option: s for s in OPTIONS}
+
+
+def setting_named(name: str) -> Setting | None:
+    """The setting with this option name, field name (``expand_nested``) or conf.py name."""
+    return next((s for s in SETTINGS if name in (s.option, s.field, s.config)), None)
 
 
 def config_defaults(config, warn: Callable[[Setting, Any, ValueError], None] | None = None) -> dict[str, Any]:
-    """The validated ``modelsummary_*`` values of ``config`` (any object; a missing one is
-    its default, and so is a bad one, after ``warn(setting, value, error)``)."""
+    """The validated ``modelsummary_*`` defaults of the options in ``config`` (any object;
+    a missing one is its default, and so is a bad one, after ``warn(setting, value, error)``)."""
     values: dict[str, Any] = {}
-    for setting in SETTINGS:
+    for setting in OPTIONS:
         if setting.config is None:
             continue
         raw = getattr(config, setting.config, setting.default)
@@ -156,24 +208,35 @@ def config_defaults(config, warn: Callable[[Setting, Any, ValueError], None] | N
     return values
 
 
-def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
-    """The directive's options over the conf.py defaults, as one :class:`SummaryOptions`.
+def directive_label(option: str) -> str:
+    return f":{option}:"
 
-    Raises ``ValueError`` with a message naming the bad option.
+
+def _named(label: Callable[[str], str], option: str, text: str) -> str:
+    """``:depth: expected ...`` in a directive, ``--depth: expected ...`` on the command line."""
+    name = label(option)
+    return f"{name} {text}" if name.endswith(":") else f"{name}: {text}"
+
+
+def resolve_options(config, options: dict[str, Any], label: Callable[[str], str] = directive_label) -> SummaryOptions:
+    """The options given over the conf.py defaults, as one :class:`SummaryOptions`.
+
+    Raises ``ValueError`` with a message naming the bad option as ``label`` spells it
+    (``:depth:`` in a directive, ``--depth`` on the command line).
     """
     values = config_defaults(config)
     given: dict[str, Any] = {}
     for option, raw in options.items():
         setting = _BY_OPTION.get(option)
         if setting is None:
-            raise ValueError(f":{option}: is not an option of model-summary; the options are "
-                             + ", ".join(f":{name}:" for name in _BY_OPTION))
+            raise ValueError(_named(label, option, "is not an option of model-summary; the options are ")
+                             + ", ".join(label(name) for name in _BY_OPTION))
         try:
             given[setting.field] = setting.parse(raw)
         except ValueError as error:
-            raise ValueError(f":{option}: {error}") from None
+            raise ValueError(_named(label, option, str(error))) from None
     if "depth" in given and "expand_nested" in given:
-        raise ValueError(":depth: and :expand-nested: both given; use one")
+        raise ValueError(f"{label('depth')} and {label('expand-nested')} both given; use one")
     values.update(given)
     expand = values.pop("expand_nested")
     if "depth" not in given and ("expand_nested" in given or values["depth"] is None):
@@ -181,15 +244,15 @@ def resolve_options(config, options: dict[str, Any]) -> SummaryOptions:
     return SummaryOptions(**values)
 
 
-def record_problems(record: dict, options: SummaryOptions) -> list[tuple[str, str]]:
-    """``(subtype, message)`` for a summary shown all the same: each formula that disagrees
-    with Keras, and an ``:expect-params:`` that is not the model's total."""
+def record_problems(record: dict, options: SummaryOptions, label: Callable[[str], str] = directive_label) -> list[Report]:
+    """The problems of a summary shown all the same: each formula that disagrees with
+    Keras, and an ``:expect-params:`` that is not the model's total."""
     problems = []
     for diagnostic in [d for d in record["diagnostics"] if d["kind"] == "mismatch"]:
         where = diagnostic.get("layer") or record["model"]["name"]
-        problems.append((Problem.MISMATCH.value, f"{where}: {diagnostic['message']}"))
+        problems.append(Report(Problem.MISMATCH, f"{where}: {diagnostic['message']}"))
     total = record["totals"]["params"]
     if options.expect_params is not None and options.expect_params != total:
-        problems.append((Problem.EXPECT.value, f"the model has {fmt.count_text(total)} parameters, "
-                                               f":expect-params: says {fmt.count_text(options.expect_params)}"))
+        problems.append(Report(Problem.EXPECT, f"the model has {fmt.count_text(total)} parameters, "
+                                               f"{label('expect-params')} says {fmt.count_text(options.expect_params)}"))
     return problems

@@ -455,18 +455,17 @@ def test_sources_are_dependencies(problems):
     assert str(src / "sub" / "small.keras") in {str(p) for p in app.env.dependencies["sub/page"]}
 
 
-def test_get_record_memo(problems):
+def test_lookup_memo(problems):
     app, src, models = problems
     sys.path.insert(0, str(src))
     same_build = {"cache": cache_for(app.config, app.srcdir), "mode": app.config.modelsummary_mode}
     try:
-        first = lookup.get_record("ms_problem_models:build_small", None, src, app.srcdir, **same_build)
-        again = lookup.get_record(" ms_problem_models:build_small ", "", src, app.srcdir, **same_build)
-        assert first is again and first["totals"]["params"] == 10
+        first = lookup.lookup("ms_problem_models:build_small", None, src, app.srcdir, **same_build)
+        again = lookup.lookup(" ms_problem_models:build_small ", "", src, app.srcdir, **same_build)
+        assert first.record is again.record and first.record["totals"]["params"] == 10
         assert models.CALLS["build_small"] == 1
-        with pytest.raises(lookup.SummaryError) as error:
-            lookup.get_record("ms_problem_models:broken_factory", None, src, app.srcdir, **same_build)
-        assert error.value.subtype == "factory"
+        broken = lookup.lookup("ms_problem_models:broken_factory", None, src, app.srcdir, **same_build)
+        assert broken.record is None and broken.error.problem == "factory"
         assert models.CALLS["broken_factory"] == 1
     finally:
         sys.path.remove(str(src))
@@ -479,10 +478,9 @@ def test_unexpected_errors_are_warnings_too(monkeypatch, tmp_path):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(summary, "summarize", broken)
-    with pytest.raises(lookup.SummaryError) as error:
-        lookup.get_record("somewhere:else", None, tmp_path, tmp_path)
-    assert error.value.subtype == "internal"
-    assert "RuntimeError: a bug" in str(error.value)
+    entry = lookup.lookup("somewhere:else", None, tmp_path, tmp_path)
+    assert entry.error.problem == "internal"
+    assert "RuntimeError: a bug" in entry.error.message
 
 
 # Builds users can trust --------------------------------------------------------------------------

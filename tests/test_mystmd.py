@@ -19,7 +19,7 @@ import pytest
 
 from mystmd_tool import REPO, find_nodes, node_text, plugin_env
 from sphinx_modelsummary.mystmd.site import site_summaries
-from sphinx_modelsummary.settings import SETTINGS
+from sphinx_modelsummary.settings import OPTIONS
 
 BOOK = REPO / "examples" / "jupyter-book-2"
 SEED = [("conv2d", 32 * (1 * 3 * 3 + 1)), ("conv2d_1", 64 * (32 * 3 * 3 + 1)), ("dense", 10 * (5 * 5 * 64 + 1))]
@@ -97,7 +97,7 @@ def test_the_spec_declares_every_option_as_a_string():
     (directive,) = json.loads(done.stdout)["directives"]
     assert directive["name"] == "model-summary" and directive["arg"] == {
         "type": "string", "required": True, "doc": directive["arg"]["doc"]}
-    assert set(directive["options"]) == {s.option for s in SETTINGS}
+    assert set(directive["options"]) == {s.option for s in OPTIONS}
     assert {o["type"] for o in directive["options"].values()} == {"string"}
     assert directive["options"]["name"]["alias"] == ["label"]
 
@@ -249,7 +249,7 @@ def test_defaults_and_bad_settings_from_the_entry_file(book):
     assert status == 0
     warnings = [node_text(n) for n in nodes if n["type"] == "admonition"]
     assert any("default formula='fancy'" in w for w in warnings)
-    assert any("mode 'sometimes'" in w for w in warnings)
+    assert any("mode='sometimes'" in w for w in warnings)
     table = next(n for n in nodes if n["type"] == "container")["children"][0]
     assert rows(table)["conv2d_1"] == ["conv2d_1", "18,496"]
     assert total(nodes) is None

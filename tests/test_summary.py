@@ -11,6 +11,11 @@ from sphinx_modelsummary.present import conventions as fmt, reasoning  # noqa: E
 from sphinx_modelsummary.model.summary import summarize  # noqa: E402
 
 
+def derivation_lines(row, style=fmt.UNICODE):
+    """Each shape derivation as the text table writes it: its axes, then the arithmetic."""
+    return [f"{axes}: {fmt.equation(item, 'substituted', style)}" for axes, item in fmt.derivations(row)]
+
+
 def rows_by_label(record):
     return {row["label"]: row for row in record["layers"]}
 
@@ -45,11 +50,11 @@ def test_seed_shape_reasoning(seed):
     assert [(d["axis"], d["substituted"], d["value"]) for d in rows["conv2d"]["shape_derivations"]] == [
         ("height", "floor((28 - 3) / 1) + 1", 26), ("width", "floor((28 - 3) / 1) + 1", 26)]
     # a square input: both axes follow from the same arithmetic, written once
-    assert fmt.derivations_text(rows["conv2d"], fmt.ASCII) == ["height, width: floor((28 - 3) / 1) + 1 = 26"]
-    assert fmt.derivations_text(rows["max_pooling2d"], fmt.ASCII) == ["height, width: floor((26 - 2) / 2) + 1 = 13"]
-    assert fmt.derivations_text(rows["flatten"], fmt.ASCII) == ["features: 5 x 5 x 64 = 1,600"]
-    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ⌊(28 − 3) / 1⌋ + 1 = 26"]
-    assert fmt.derivations_text(rows["flatten"]) == ["features: 5 × 5 × 64 = 1,600"]
+    assert derivation_lines(rows["conv2d"], fmt.ASCII) == ["height, width: floor((28 - 3) / 1) + 1 = 26"]
+    assert derivation_lines(rows["max_pooling2d"], fmt.ASCII) == ["height, width: floor((26 - 2) / 2) + 1 = 13"]
+    assert derivation_lines(rows["flatten"], fmt.ASCII) == ["features: 5 x 5 x 64 = 1,600"]
+    assert derivation_lines(rows["conv2d"]) == ["height, width: ⌊(28 − 3) / 1⌋ + 1 = 26"]
+    assert derivation_lines(rows["flatten"]) == ["features: 5 × 5 × 64 = 1,600"]
     assert reasoning.shape_walk(seed, style=fmt.ASCII).splitlines()[:2] == [  # one branch, wrapped
         "Input 28 x 28 x 1 = 784 -> Conv2D 26 x 26 x 32 = 21,632 -> MaxPooling2D 13 x 13 x 32 = 5,408",
         "    -> Conv2D 11 x 11 x 64 = 7,744 -> MaxPooling2D 5 x 5 x 64 = 1,600 -> Flatten 1,600"]
@@ -102,8 +107,8 @@ def test_multi_input_multi_output():
     assert rows["concatenate"]["connected_to"] == ["global_average_pooling2d", "meta"]
     assert rows["concatenate"]["output_shapes"] == [[None, 24]]
     assert rows["label"]["connected_to"] == ["concatenate"] and rows["score"]["connected_to"] == ["concatenate"]
-    assert fmt.derivations_text(rows["conv2d"], fmt.ASCII) == ["height, width: ceil(32 / 2) = 16"]
-    assert fmt.derivations_text(rows["conv2d"]) == ["height, width: ⌈32 / 2⌉ = 16"]
+    assert derivation_lines(rows["conv2d"], fmt.ASCII) == ["height, width: ceil(32 / 2) = 16"]
+    assert derivation_lines(rows["conv2d"]) == ["height, width: ⌈32 / 2⌉ = 16"]
     for name, shapes in keras_shapes(model).items():
         assert rows[name]["output_shapes"] == shapes
     assert record["diagnostics"] == []

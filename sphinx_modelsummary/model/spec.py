@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import isolation
 from .clean import one_line
-from ..problems import ModelSpecError, Problem
+from ..problems import Hint, ModelSpecError, Problem
 from .sources import Watched, is_users, note_import, user_sources, watch
 
 SPEC = re.compile(r"^(?P<module>[A-Za-z_][\w.]*):(?P<attr>[A-Za-z_][\w.]*)\s*(?P<call>\(.*\))?$", re.S)
@@ -206,6 +206,7 @@ def _resolve(spec: ModelSpec):
             Problem.IMPORT,
             f"cannot import module {spec.module!r} ({error}); check the spec, and that the "
             "module's folder is on sys.path",
+            hint=Hint.PATH,
         ) from None
     except KeyboardInterrupt:
         raise

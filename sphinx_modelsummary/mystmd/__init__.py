@@ -21,9 +21,9 @@ import sys
 from typing import Any
 
 from ..problems import Problem
-from ..settings import SETTINGS
+from ..settings import CACHE_DIR, OPTIONS
 from .directive import _problem, run_directive
-from .site import CACHE_DIR, make_site
+from .site import make_site
 
 NAME = "model-summary"
 
@@ -31,7 +31,7 @@ NAME = "model-summary"
 def plugin_spec() -> dict:
     """What mystmd reads at start-up: the directive, its argument and options (all read as
     strings, so a flag such as ``:explain:`` and ``:explain: no`` both reach the parsers)."""
-    options: dict[str, dict] = {setting.option: {"type": "string"} for setting in SETTINGS}
+    options: dict[str, dict] = {setting.option: {"type": "string"} for setting in OPTIONS}
     options["name"]["alias"] = ["label"]  # MyST's usual name for a target
     return {
         "name": "sphinx-modelsummary",
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str
         except Exception as error:  # a bug: still exit 0, or mystmd drops the page
             message = f"the plugin failed ({type(error).__name__}: {error}); please report this to sphinx-modelsummary"
             where = (request.get("node") or {}).get("position") if isinstance(request, dict) else None
-            nodes = [_problem("", where, Problem.INTERNAL.value, message, error=True)]
+            nodes = [_problem("", where, Problem.INTERNAL, message, error=True)]
         json.dump(nodes, output)
     return 0
 

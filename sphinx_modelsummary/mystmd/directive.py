@@ -7,11 +7,11 @@ import sys
 from ..lookup import lookup
 from ..present import myst_ast
 from ..present.view import select_rows
-from ..problems import Problem, with_hint
-from ..settings import SETTINGS, record_problems, resolve_options
+from ..problems import Hint, Problem, describe
+from ..settings import OPTIONS, record_problems, resolve_options
 from .site import Site, fill_cache, locate
 
-_BY_OPTION = {setting.option: setting for setting in SETTINGS}
+_OPTION_NAMES = {setting.option for setting in OPTIONS}
 DOCS = "https://sphinx-modelsummary.readthedocs.io"
 
 
@@ -20,20 +20,20 @@ def run_directive(request: dict, site: Site) -> list[dict]:
     spec = str(request.get("arg") or "").strip()
     where = (request.get("node") or {}).get("position")  # the directive's page position, for mystmd's log
     nodes = [_problem(spec, where, *problem) for problem in site.problems]
-    given = {key: value for key, value in (request.get("options") or {}).items() if key in _BY_OPTION}
+    given = {key: value for key, value in (request.get("options") or {}).items() if key in _OPTION_NAMES}
     try:
         options = resolve_options(site.defaults, given)
     except ValueError as error:
-        return nodes + [_problem(spec, where, Problem.OPTION.value, str(error), error=True)]
+        return nodes + [_problem(spec, where, Problem.OPTION, str(error), error=True)]
     entry = _lookup(site, spec, options.input_shape or None)
     if entry.error is not None:
-        return nodes + [_problem(spec, where, *entry.error, error=True)]
+        return nodes + [_problem(spec, where, *entry.error, entry.error.hint, error=True)]
     if entry.warning is not None:
-        nodes.append(_problem(spec, where, *entry.warning))
+        nodes.append(_problem(spec, where, *entry.warning, entry.warning.hint))
     try:
         rows = select_rows(entry.record, options)
     except ValueError as error:
-        return nodes + [_problem(spec, where, Problem.OPTION.value, f":layers: {error}", error=True)]
+        return nodes + [_problem(spec, where, Problem.OPTION, f":layers: {error}", error=True)]
     nodes += [_problem(spec, where, *problem) for problem in record_problems(entry.record, options)]
     return nodes + myst_ast.render(entry.record, options, rows)
 
@@ -48,15 +48,16 @@ def _lookup(site: Site, spec: str, input_shape: str | None):
     return lookup(spec_text, input_shape, base_dir, site.root, site.cache, site.mode)
 
 
-def _problem(spec: str, position: dict | None, subtype: str, message: str, error: bool = False) -> dict:
+def _problem(spec: str, position: dict | None, problem: Problem, message: str, hint: Hint | None = None,
+             error: bool = False) -> dict:
     """A problem as mystmd users see one: an admonition in the page, a line in the
     ``myst build`` log with the page and line (see :func:`log_node`), and a line on stderr."""
-    message = with_hint("mystmd", subtype, message)
+    message = describe("mystmd", problem, message, hint)
     # the log's words are the Sphinx warning's: "model-summary SPEC: message [modelsummary.subtype]"
     logged = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
     if spec and spec not in message:
         message = f"{spec}: {message}"
-    kind = "error" if error else "warning"
+    kind, subtype = "error" if error else "warning", Problem(problem).value
     line = ((position or {}).get("start") or {}).get("line")
     where = f" (line {line})" if line else ""
     print(f"model-summary{where}: {kind} [modelsummary.{subtype}]: {message}", file=sys.stderr)

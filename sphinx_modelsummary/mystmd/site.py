@@ -13,12 +13,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..cache import SummaryCache
-from ..lookup import MODES, lookup
-from ..problems import Problem
-from ..settings import SETTINGS
+from ..lookup import lookup
+from ..problems import Problem, Report
+from ..settings import CACHE_DIR, Setting, setting_named
 
-CACHE_DIR = "_modelsummary_cache"
-_BY_OPTION = {setting.option: setting for setting in SETTINGS}
 _SKIPPED = {"_build", "node_modules"}
 _PAGES = (".md", ".ipynb")
 _DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{model-summary\}[ \t]*(?P<spec>.*?)[ \t]*$"
@@ -34,7 +32,7 @@ class Site:
     cache: SummaryCache | None
     mode: str = "auto"
     defaults: SimpleNamespace = dataclasses.field(default_factory=SimpleNamespace)
-    problems: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # bad settings
+    problems: list[Report] = dataclasses.field(default_factory=list)  # bad settings
 
 
 def project_root(start: str | os.PathLike = ".") -> Path:
@@ -44,24 +42,33 @@ def project_root(start: str | os.PathLike = ".") -> Path:
 
 
 def make_site(cache_dir: str = CACHE_DIR, mode: str = "auto", defaults: dict[str, Any] | None = None) -> Site:
-    """The settings an entry file passes to :func:`main`, checked; ``MODELSUMMARY_MODE``
-    in the environment overrides ``mode``."""
+    """The settings an entry file passes to :func:`main`, read by the table of settings
+    (a bad one is a problem of every directive, and its default stands in);
+    ``MODELSUMMARY_MODE`` in the environment overrides ``mode``."""
     root = project_root()
-    site = Site(root, SummaryCache(root / cache_dir, root) if cache_dir else None)
-    site.mode = os.environ.get("MODELSUMMARY_MODE") or mode
-    if site.mode not in MODES:
-        site.problems.append((Problem.OPTION.value,
-                              f"mode {site.mode!r}: expected one of {', '.join(MODES)}; using 'auto'"))
-        site.mode = "auto"
+    problems: list[Report] = []
+    mode = _read(setting_named("mode"), "mode", os.environ.get("MODELSUMMARY_MODE") or mode, problems)
+    cache_dir = _read(setting_named("cache_dir"), "cache_dir", cache_dir, problems)
+    site = Site(root, SummaryCache(root / cache_dir, root) if cache_dir else None, mode, problems=problems)
     for key, value in (defaults or {}).items():
-        setting = _BY_OPTION.get(key.replace("_", "-"))
-        try:
-            if setting is None or setting.config is None:
-                raise ValueError("not a setting with a site-wide default")
-            setattr(site.defaults, setting.config, setting.parse(value))
-        except ValueError as error:
-            site.problems.append((Problem.OPTION.value, f"the plugin's default {key}={value!r}: {error}; ignored"))
+        setting = setting_named(key.replace("_", "-")) or setting_named(key)
+        if setting is None or setting.option is None or setting.config is None:
+            problems.append(Report(Problem.OPTION, f"the plugin's default {key}={value!r}: not an option with a "
+                                                   "site-wide default; ignored"))
+            continue
+        setattr(site.defaults, setting.config, _read(setting, f"default {key}", value, problems))
     return site
+
+
+def _read(setting: Setting, key: str, value: Any, problems: list[Report]) -> Any:
+    """``value`` parsed, else its default, after a problem naming ``key`` (as the entry file spells it:
+    ``mode``, ``default explain``)."""
+    try:
+        return setting.parse(value)
+    except ValueError as error:
+        problems.append(Report(Problem.OPTION, f"the plugin's {key}={value!r}: {error}; "
+                                               f"using the default, {setting.default!r}"))
+        return setting.parse(setting.default)
 
 
 def locate(spec: str, root: Path) -> tuple[str, str]:

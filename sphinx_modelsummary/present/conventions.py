@@ -193,11 +193,6 @@ def derivations(row: dict) -> list[tuple[str, dict]]:
     return merged
 
 
-def derivations_text(row: dict, style: Style = UNICODE) -> list[str]:
-    """``height, width: ⌊(28 − 3) / 1⌋ + 1 = 26``, one line per derivation."""
-    return [f"{axes}: {equation(item, 'substituted', style)}" for axes, item in derivations(row)]
-
-
 def params_text(row: dict) -> str:
     return group(row["params"]["total"]) + (" (shared)" if row["shared"] else "")
 
@@ -251,19 +246,6 @@ def note_text(label: str | None, message: str) -> str:
 def memory_text(record: dict) -> str:
     """``136.04 KB float32``: the parameters' memory per dtype."""
     return ", ".join(f"{_bytes(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
-
-
-def totals_lines(record: dict) -> list[str]:
-    totals = record["totals"]
-    lines = [
-        f"Total parameters: {group(totals['params'])} ({memory_text(record)})",
-        f"Trainable parameters: {group(totals['trainable'])}",
-        f"Non-trainable parameters: {group(totals['non_trainable'])}",
-    ]
-    macs = macs_total_text(record)
-    if macs:
-        lines.append(f"Multiply-accumulates per sample: {macs}")
-    return lines
 
 
 def macs_total_text(record: dict) -> str:

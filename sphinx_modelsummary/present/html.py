@@ -52,35 +52,39 @@ def _html_cell(row: dict, key: str, mode: str, derivations: bool) -> str:
 
 
 def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
-            derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
-    """A self-contained HTML table (Jupyter's ``_repr_html_``): typeset formulas, no MathJax."""
+            derivations: bool = True, legend: bool = True, explain: bool = False, *,
+            totals: bool = True, rows: list[dict] | None = None) -> str:
+    """A self-contained HTML table (Jupyter's ``_repr_html_``) of ``rows`` (every layer by
+    default): typeset formulas, no MathJax."""
     columns = list(columns)
+    layers = record["layers"] if rows is None else rows
     esc = html.escape
     numeric = [fmt.COLUMNS[k].numeric for k in columns]
     head = "".join(f'<th style="{_RIGHT if n else _LEFT}font-weight:600">{esc(fmt.COLUMNS[k].header)}</th>'
                    for k, n in zip(columns, numeric))
     rows = []
-    for row in record["layers"]:
+    for row in layers:
         cells = "".join(f'<td style="{_RIGHT if n else _LEFT}">{_html_cell(row, k, formula_mode, derivations)}</td>'
                         for k, n in zip(columns, numeric))
         rows.append(f"<tr>{cells}</tr>")
-    footer, rest = footer_cells(record, columns)
+    footer, rest = footer_cells(record, columns) if totals else ([], "")
     foot = "".join(f'<td style="{_RIGHT if n else _LEFT}font-weight:600">{esc(joined(c))}</td>'
                    for c, n in zip(footer, numeric))
+    foot = f"<tfoot><tr>{foot}</tr></tfoot>" if foot else ""
     model = record["model"]
     parts = ['<div class="modelsummary-notebook" style="text-align:left">',
              f'<table class="modelsummary" style="border-collapse:collapse;margin:0.5em 0">'
              f'<caption style="text-align:left;font-weight:600">{esc(model["name"])} ({esc(model["class"])})</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-             f"<tfoot><tr>{foot}</tr></tfoot></table>"]
-    notes = ([rest] if rest else []) + [fmt.note_text(*item) for item in fmt.notes(record, record["layers"])["items"]]
+             f"{foot}</table>"]
+    notes = ([rest] if rest else []) + [fmt.note_text(*item) for item in fmt.notes(record, layers)["items"]]
     if notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
-    symbols = fmt.legend_shown(record["layers"], columns, formula_mode, explain) if legend else []
+    symbols = fmt.legend_shown(layers, columns, formula_mode, explain) if legend else []
     if symbols:
         items = " · ".join(f'<span style="white-space:nowrap">{typeset_html(symbol_tex(s))} {esc(m)}</span>'
                            for s, m in symbols)
         parts.append(f'<p style="{_SMALL}"><strong>Legend:</strong> {items}</p>')
     if explain:
-        parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in explain_lines(record)) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in explain_lines(record, layers)) + "</ul>")
     return "".join(parts) + "</div>"

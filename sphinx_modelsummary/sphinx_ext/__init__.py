@@ -1,12 +1,11 @@
-"""The Sphinx front-end: the ``model-summary`` directive (:mod:`.directive`), its options
-and ``modelsummary_*`` defaults (:mod:`.options`), the writer's transforms
-(:mod:`.transforms`), the teaching roles and quizzes (:mod:`.roles`, :mod:`.quiz`) and the
+"""The Sphinx front-end: the ``model-summary`` directive (:mod:`.directive`), the
+``modelsummary_*`` values (:mod:`.config`, from the one table of settings), the writer's
+transforms (:mod:`.transforms`), the teaching roles and quizzes (:mod:`.roles`, :mod:`.quiz`) and the
 stylesheet and script. Registering it imports neither Keras nor TensorFlow; the directive
 and the configuration are documented in ``docs/directive.rst`` and ``docs/caching.rst``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,40 +14,23 @@ from sphinx.util.parallel import parallel_available
 
 from .._version import __version__
 from ..cache import package_digest
-from ..problems import Problem
-from ..problems import config_file, sphinx_tool
-from ..lookup import MODES, prefetch
+from ..lookup import prefetch
 from .directive import ModelSummary, find_summaries, lookup_call
 from .config import SETTINGS, check_config
 from .nodes import ANSWER_VISITORS, pending_quiz, pending_summary, quiz_answer
 from .quiz import AnswersForTheBuilder, MakeQuizzes, ModelQuiz
 from .roles import ModelSummaryDomain, outdated_references
 from .transforms import RenderSummaries, TypesetFormulas
-from .warn import warn
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 CSS_FILE = "modelsummary.css"
 JS_FILE = "modelsummary.js"
-CACHE_DIR = "_modelsummary_cache"
 
 
 def _config_inited(app, config) -> None:
     """A bad ``modelsummary_*`` value is a warning naming it; its default stands in."""
-    where = config_file(sphinx_tool())
-    if not isinstance(config.modelsummary_mode, str) or config.modelsummary_mode not in MODES:
-        warn(None, Problem.OPTION, f"{where}: modelsummary_mode = {config.modelsummary_mode!r}: "
-                                   f"expected one of {', '.join(MODES)}; using 'auto'")
-        config.modelsummary_mode = "auto"
-    folder = config.modelsummary_cache_dir
-    if isinstance(folder, os.PathLike):
-        folder = os.fspath(folder)
-    if not isinstance(folder, str) or "\0" in folder:
-        warn(None, Problem.OPTION, f"{where}: modelsummary_cache_dir = {folder!r}: expected a folder "
-                                   f"(a string; '' for no cache); using {CACHE_DIR!r}")
-        folder = CACHE_DIR
-    config.modelsummary_cache_dir = folder
     check_config(config)
     static = str(STATIC_DIR)
     if static not in [str(p) for p in config.html_static_path]:
@@ -76,8 +58,6 @@ def _summarise_ahead(app, env, docnames: list[str]) -> None:
 
 
 def setup(app) -> dict[str, Any]:
-    app.add_config_value("modelsummary_cache_dir", CACHE_DIR, "env", types=(str,))
-    app.add_config_value("modelsummary_mode", "auto", "env", types=(str,))
     for setting in SETTINGS:
         if setting.config is not None:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)

@@ -1,18 +1,17 @@
-"""The options as Sphinx sees them: :mod:`sphinx_modelsummary.settings`, and a bad
-``modelsummary_*`` value in ``conf.py`` reported as a warning."""
+"""The settings as Sphinx sees them: :mod:`sphinx_modelsummary.settings`, every
+``modelsummary_*`` value checked when the build starts, a bad one reported as a warning."""
 
 from __future__ import annotations
 
-from ..problems import Problem
-from ..problems import config_file, sphinx_tool
+from ..problems import Problem, config_file, sphinx_tool
+from ..settings import OPTIONS, SETTINGS, Setting, config_defaults as _defaults, resolve_options
 from .warn import warn
-from ..settings import SETTINGS, Setting, config_defaults as _defaults, resolve_options
 
-__all__ = ["SETTINGS", "check_config", "config_defaults", "resolve_options"]
+__all__ = ["OPTIONS", "SETTINGS", "check_config", "config_defaults", "resolve_options"]
 
 
 def config_defaults(config, warn: bool = False) -> dict:
-    """The validated ``modelsummary_*`` values (a bad one falls back to its default)."""
+    """The validated ``modelsummary_*`` defaults of the options (a bad one falls back to its default)."""
     return _defaults(config, _warn_config if warn else None)
 
 
@@ -23,8 +22,8 @@ def _warn_config(setting: Setting, value, error: ValueError) -> None:
 
 def check_config(config) -> None:
     """Warn about each bad ``modelsummary_*`` value (any type: ``5``, ``True``, ``{"layer"}``,
-    ``"no"`` from ``-D``) and put its default in its place; a good one is stored read, so
-    Sphinx's own type check finds nothing to say."""
+    ``"no"`` from ``-D``, a mode that is no mode) and put its default in its place; a good
+    one is stored read, so Sphinx's own type check finds nothing to say."""
     for setting in SETTINGS:
         if setting.config is None:
             continue

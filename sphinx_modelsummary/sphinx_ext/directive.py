@@ -15,11 +15,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..cache import SummaryCache
 from ..present.view import select_rows
-from ..problems import Problem
-from ..problems import sphinx_tool, with_hint
+from ..problems import Hint, Problem
 from ..lookup import lookup
 from ..settings import record_problems
-from .config import SETTINGS, resolve_options
+from .config import OPTIONS, resolve_options
 from .nodes import pending_summary
 from .warn import warn
 
@@ -45,28 +44,28 @@ class ModelSummary(SphinxDirective):
     final_argument_whitespace = True  # ``module:factory(1, size=2)``
     has_content = True  # only to report a body as the same warning in rST and MyST
     # Every value is checked in run(), so a bad one is a modelsummary.option warning.
-    option_spec = _AnyOption({setting.option: directives.unchanged for setting in SETTINGS})
+    option_spec = _AnyOption({setting.option: directives.unchanged for setting in OPTIONS})
 
     def run(self) -> list[nodes.Node]:
         if self.content:
-            return self._fail(Problem.OPTION.value, "the directive takes no content: give the spec after "
+            return self._fail(Problem.OPTION, "the directive takes no content: give the spec after "
                               "'model-summary::' and the options as ':name: value' lines right below it")
         try:
             options, call = lookup_call(self.config, self.env, self.env.docname, self.arguments[0], self.options)
         except ValueError as error:
-            return self._fail(Problem.OPTION.value, str(error))
+            return self._fail(Problem.OPTION, str(error))
         entry = lookup(*call)
         for path in entry.stamps:  # an edit to the model's code (or a fix) re-reads this page
             self.env.note_dependency(path)
         if entry.error is not None:
-            return self._fail(*entry.error)
+            return self._fail(*entry.error, entry.error.hint)
         if entry.warning is not None:
-            self._warn(*entry.warning)
+            self._warn(*entry.warning, entry.warning.hint)
         record = entry.record
         try:
             rows = select_rows(record, options)
         except ValueError as error:
-            return self._fail(Problem.OPTION.value, f":layers: {error}")
+            return self._fail(Problem.OPTION, f":layers: {error}")
 
         for problem in record_problems(record, options):
             self._warn(*problem)
@@ -87,15 +86,13 @@ class ModelSummary(SphinxDirective):
             self.set_source_info(node)
         return [pending, *messages]
 
-    def _warn(self, subtype: str, message: str) -> None:
+    def _warn(self, problem: Problem, message: str, hint: Hint | None = None) -> None:
         spec = self.arguments[0].strip()
-        message = with_hint(sphinx_tool(), subtype, message)
         message = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
-        location = self.get_location() or (self.env.docname, self.lineno)
-        warn(location, subtype, message)
+        warn(self.get_location() or (self.env.docname, self.lineno), problem, message, hint)
 
-    def _fail(self, subtype: str, message: str) -> list[nodes.Node]:
-        self._warn(subtype, message)
+    def _fail(self, problem: Problem, message: str, hint: Hint | None = None) -> list[nodes.Node]:
+        self._warn(problem, message, hint)
         return []
 
 

@@ -104,7 +104,7 @@ class ModelSummaryDomain(Domain):
         entry = lookup(spec, input_shape, base_dir, self.env.srcdir, cache_for(config, self.env.srcdir),
                        config.modelsummary_mode)
         if entry.error is not None:
-            warn(node, entry.error[0], f"{what}: {entry.error[1]}")
+            warn(node, entry.error.problem, f"{what}: {entry.error.message}", entry.error.hint)
             return None
         return info, entry.record
 

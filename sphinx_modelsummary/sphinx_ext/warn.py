@@ -1,16 +1,17 @@
-"""Every warning of the Sphinx front-end: located, ``type="modelsummary"``, and a
-:class:`~sphinx_modelsummary.problems.Problem` subtype for ``suppress_warnings``."""
+"""Every warning of the Sphinx front-end: located, ``type="modelsummary"``, a
+:class:`~sphinx_modelsummary.problems.Problem` subtype for ``suppress_warnings``, and the
+words of :func:`~sphinx_modelsummary.problems.describe` for Sphinx or Jupyter Book 1."""
 
 from __future__ import annotations
 
 from sphinx.util import logging
 
-from ..problems import Problem
+from ..problems import Hint, Problem, describe, sphinx_tool
 
 logger = logging.getLogger("sphinx_modelsummary")
 
 
-def warn(location, subtype: Problem | str, message: str) -> None:
+def warn(location, problem: Problem | str, message: str, hint: Hint | None = None) -> None:
     """``location``: a node, ``(docname, line)`` or ``None`` (a configuration value)."""
-    subtype = subtype.value if isinstance(subtype, Problem) else subtype
-    logger.warning(message, location=location, type="modelsummary", subtype=subtype)
+    text = describe(sphinx_tool(), problem, message, hint)
+    logger.warning(text, location=location, type="modelsummary", subtype=Problem(problem).value)
