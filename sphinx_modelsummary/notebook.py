@@ -6,7 +6,7 @@ import json
 
 from .present import html, markdown, text
 from .present.conventions import DEFAULT_COLUMNS, parse_columns
-from .model.spec import ModelSpec, build_graph, import_keras, parse_input_shapes
+from .model.spec import ModelSpec, build_graph, import_keras, input_shape_text, parse_input_shapes
 from .model.summary import summarize, summarize_model
 
 
@@ -51,5 +51,4 @@ def explain(model, input_shape=None, *, columns: str | None = None, formula: str
 
 def _shape_text(shape) -> str:
     """``(28, 28, 1)`` -> ``"28, 28, 1"``; a list of shapes -> ``"..; .."``."""
-    shapes = shape if shape and isinstance(shape[0], (list, tuple)) else [shape]
-    return "; ".join(", ".join(str(n) for n in s) for s in shapes)
+    return input_shape_text(shape if shape and isinstance(shape[0], (list, tuple)) else [shape])

@@ -23,7 +23,7 @@ def test_a_model_object_with_its_formulas():
     cells = re.findall(r'<td style="([^"]*)">', html)
     assert cells and all("text-align:" in style for style in cells)
     assert re.search(r'<td style="[^"]*text-align:right[^"]*">18,496</td>', html)
-    assert re.search(r'<td style="[^"]*text-align:left[^"]*"><div [^>]*><code>conv2d(_\d+)?</code>', html)
+    assert re.search(r'<td style="[^"]*text-align:left[^"]*"><div [^>]*><code[^>]*>conv2d(_\d+)?</code>', html)
     assert re.search(r"^Total +34,826 ", str(summary), re.M)
     assert summary.record["totals"]["params"] == 34826
 

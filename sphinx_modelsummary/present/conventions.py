@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..model.expr import group
+from ..model.expr import group, shape_text, shapes_text  # noqa: F401  (the one shape printer)
 from ..model.legend import legend_items
 from .typeset import to_unicode
 
@@ -71,18 +71,6 @@ def parse_columns(text: str | None) -> list[str]:
     if unknown:
         raise ValueError(f"unknown column {unknown[0]!r}; choose from {', '.join(COLUMNS)}")
     return keys
-
-
-def shape_text(shape) -> str:
-    """``(None, 26, 26, 32)``; an unknown size reads ``None``."""
-    if shape is None:
-        return "?"
-    inner = ", ".join("None" if n is None else str(n) for n in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
-
-
-def shapes_text(shapes) -> str:
-    return ", ".join(shape_text(s) for s in shapes)
 
 
 def size_parts(shape, style: Style = UNICODE) -> list[str]:

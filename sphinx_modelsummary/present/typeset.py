@@ -20,7 +20,7 @@ class Token(NamedTuple):
     text: str
 
 
-_OPERATORS = {r"\cdot": "·", r"\times": "×", "+": "+", "-": "−", "/": "/", "=": "="}
+_OPERATORS = {r"\cdot": "·", r"\times": "×", "+": "+", "-": "−", "/": "/", "=": "=", r"\rightarrow": "→"}
 _DELIMITERS = {
     r"\left(": "(", r"\right)": ")", r"\left\lfloor": "⌊", r"\right\rfloor": "⌋",
     r"\left\lceil": "⌈", r"\right\rceil": "⌉", r"\lfloor": "⌊", r"\rfloor": "⌋",
