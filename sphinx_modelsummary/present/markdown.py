@@ -8,7 +8,7 @@ import re
 from . import conventions as fmt
 from .conventions import UNICODE, Style
 from .reasoning import step_sentence, steps
-from .text import footer_cells, joined, text_cell
+from .text import text_cell
 from .view import SummaryOptions, select_rows
 from .walk import walk_lines
 
@@ -42,11 +42,11 @@ def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None
     table = ["| " + " | ".join(fmt.COLUMNS[k].header for k in columns) + " |", "| " + " | ".join(align) + " |"]
     table += ["| " + " | ".join(cell(row, key) for key in columns) + " |" for row in rows]
     rest = ""
-    if options.totals:
-        footer, rest = footer_cells(record, columns)
-        cells = [markdown_escape(joined(c)) or " " for c in footer]
-        cells[0] = f"**{cells[0]}**"
+    if options.totals:  # the label and the counts in bold, as the other renderers have them
+        cells = [f"**{markdown_escape(value)}**" if kind in ("label", "count") else markdown_escape(value) or " "
+                 for kind, value in fmt.totals_row(record, columns)]
         table.append("| " + " | ".join(cells) + " |")
+        rest = "" if "formula" in columns[1:] else fmt.totals_note(record)
     sections = [head, table, [markdown_escape(rest)] if rest else []]
     sections.append([f"{n}. {markdown_escape(fmt.note_text(*item))}" for n, item in enumerate(notes["items"], 1)])
     symbols = fmt.legend_shown(rows, columns, options.formula, options.explain) if options.legend else []
