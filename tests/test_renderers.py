@@ -15,6 +15,7 @@ committed.
 
 from __future__ import annotations
 
+import copy
 import html as html_module
 import math
 import os
@@ -178,6 +179,7 @@ def facts(record: dict) -> list[str]:
     found += [f"{totals[key]:,}" for key in ("params", "trainable", "non_trainable")]
     if not totals.get("macs_partial"):
         found.append(f"{totals['macs']:,}")
+    found += [item["message"] for row in record["layers"] for item in row["diagnostics"]]
     found += [item["message"] for item in record["diagnostics"]]
     meanings = {meaning for row in record["layers"] for meaning in ((row["formula"] or {}).get("legend") or {}).values()}
     return [_flat(fact) for fact in found + sorted(meanings) + ["Legend", "Shapes", "multiply-accumulates"]]
@@ -243,6 +245,8 @@ def test_the_legend_follows_one_rule(seed, formula, explained, shown):
         flat = read(seed, options)
         assert ("Legend" in flat) == shown, name
         assert ("output filters of this layer" in flat) == shown, name
+    cli = text.to_text(seed, formula_mode=formula, explain=explained)  # the CLI's call
+    assert ("Legend:" in cli) == shown
 
 
 def test_options_shape_every_renderer_alike(seed):
@@ -251,6 +255,19 @@ def test_options_shape_every_renderer_alike(seed):
         flat = read(seed, options)
         assert "conv2d" in flat and "dense" in flat and "inputlayer" not in flat, name  # "_" is dropped
         assert "34,826" not in flat and "Legend" not in flat, name
+
+
+def test_notes_and_mismatches_in_every_renderer(seed):
+    """A record's notes (a row's and the model's) and a formula Keras disagrees with."""
+    record = copy.deepcopy(seed)
+    conv = next(row for row in record["layers"] if row["label"] == "conv2d")
+    conv["diagnostics"].append({"layer": "conv2d", "kind": "mismatch", "message": "the rule gives 321"})
+    conv["formula"]["mismatch"] = True
+    record["diagnostics"].append({"layer": None, "kind": "note", "message": "built on a guessed input"})
+    for name, read in RENDERERS.items():
+        flat = read(record, EVERYTHING)
+        assert "conv2d: the rule gives 321" in flat and "The model: built on a guessed input" in flat, name
+        assert flat.count("(Keras counts 320)") == 2, name  # in the table and in the explanation
 
 
 def test_one_shape_printer():
