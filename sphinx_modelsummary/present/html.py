@@ -150,7 +150,7 @@ def _explain(rows: list[dict]) -> str:
 
 def to_html(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
             derivations: bool = True, legend: bool = True, explain: bool = False) -> str:
-    """:func:`render` with the options as arguments (a notebook's and the CLI's call)."""
+    """:func:`render` with the options as arguments (the CLI's call)."""
     options = SummaryOptions(columns=tuple(columns), formula=formula_mode, shape_derivations=derivations,
                              legend=legend, explain=explain)
     return render(record, options)

@@ -71,7 +71,7 @@ def _explain(rows: list[dict], style: Style) -> list[list[str]]:
 def to_markdown(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both",
                 derivations: bool = True, legend: bool = True, explain: bool = False, *,
                 style: Style = UNICODE) -> str:
-    """:func:`render` with the options as arguments (the CLI's and a notebook's call)."""
+    """:func:`render` with the options as arguments (the CLI's call)."""
     options = SummaryOptions(columns=tuple(columns), formula=formula_mode, shape_derivations=derivations,
                              legend=legend, explain=explain)
     return render(record, options, style=style)

@@ -1,5 +1,5 @@
 """A summary record as a plain-text table (the CLI and the Sphinx text builder), and the
-cells and footer the Markdown and HTML renderings share with it."""
+cells the Markdown rendering and the LaTeX column widths share with it."""
 
 from __future__ import annotations
 
@@ -134,11 +134,7 @@ def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None
 def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both", derivations: bool = True,
             legend: bool = True, explain: bool = False, *, style: Style = UNICODE, width: int = WIDTH,
             title: bool = True, totals: bool = True, rows: list[dict] | None = None) -> str:
-    """:func:`render` with the options as arguments (the CLI's and a notebook's call)."""
+    """:func:`render` with the options as arguments (the CLI's call)."""
     options = SummaryOptions(columns=tuple(columns), formula=formula_mode, shape_derivations=derivations,
                              legend=legend, explain=explain, totals=totals)
     return render(record, options, rows, style=style, width=width, title=title)
-
-
-def joined(cell: Cell) -> str:
-    return " ".join(piece for block in cell.blocks for piece in block.pieces)
