@@ -68,6 +68,14 @@ def mixed() -> dict:
     return explain(build_mixed()).record
 
 
+@pytest.fixture(scope="module")
+def branched() -> dict:
+    """Two inputs, branches that join (Concatenate) and fork (two heads)."""
+    from examples.functional import build_listing_model
+
+    return explain(build_listing_model()).record
+
+
 # Each output read back as plain text -------------------------------------------------------
 
 
@@ -214,7 +222,7 @@ def test_the_mixed_numbers_by_hand(mixed):
         assert "T · 4 · u · (i + u)" in flat and "T unknown" in flat, name  # MACs per step, the steps open
 
 
-@pytest.mark.parametrize("which", ["seed", "mixed"])
+@pytest.mark.parametrize("which", ["seed", "mixed", "branched"])
 def test_every_renderer_shows_every_fact(which, request):
     record = request.getfixturevalue(which)
     outputs = {name: read(record, EVERYTHING) for name, read in RENDERERS.items()}
@@ -224,6 +232,19 @@ def test_every_renderer_shows_every_fact(which, request):
     found = {name: numbers(flat) for name, flat in outputs.items()}
     assert all(found[name] == found["docutils"] for name in found), {
         name: found[name] ^ found["docutils"] for name in found}
+
+
+def test_each_branch_of_the_walk_is_one_line_in_every_renderer(branched):
+    walk = ["Input (image) 64 × 64 × 3 = 12,288 → Conv2D 31 × 31 × 16 = 15,376 → Conv2D 15 × 15 × 32 = 7,200"
+            " → GlobalAveragePooling2D (pool) 32",  # (64 - 3) // 2 + 1 = 31, (31 - 3) // 2 + 1 = 15
+            "Input (metadata) 12 → Dense (meta_dense) 16",
+            "pool + meta_dense → Concatenate 48 → Dense (hidden) 32 → Dense 5",  # 32 + 16 = 48
+            "hidden → Dense 1"]
+    for name, read in RENDERERS.items():
+        flat = read(branched, EVERYTHING)
+        assert all(_flat(line) in flat for line in walk), name
+    assert [_flat(line) for line in text.render(branched, EVERYTHING, width=400).split("Shapes:")[1].splitlines()[1:5]] == [
+        _flat(line) for line in walk]  # one line each
 
 
 def test_each_step_of_the_walk_is_in_every_renderer(seed):

@@ -177,7 +177,7 @@ def _explain(record: dict, rows: list[dict]) -> list[dict]:
     ``\\rightarrow``."""
     walk: list[dict] = [strong("Shapes:")]
     for sources, steps in walk_branches(rows):
-        line = [text(" + ".join(sources) + " "), math(ARROW)] if sources else []
+        line = [text(" + ".join(sources) + " "), math(ARROW), text(" ")] if sources else []
         for i, step in enumerate(steps):
             line += ([text(" "), math(ARROW), text(" ")] if i else []) + [text(step)]
         walk += [{"type": "break"}, *line]
