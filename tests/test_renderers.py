@@ -266,8 +266,16 @@ def test_the_legend_follows_one_rule(seed, formula, explained, shown):
         flat = read(seed, options)
         assert ("Legend" in flat) == shown, name
         assert ("output filters of this layer" in flat) == shown, name
+        assert ("output positions" in flat) == explained, name  # P, in the explanation's MAC lines
     cli = text.to_text(seed, formula_mode=formula, explain=explained)  # the CLI's call
     assert ("Legend:" in cli) == shown
+
+
+def test_a_macs_cell_with_an_open_size_has_its_symbols_explained(mixed):
+    options = SummaryOptions(columns=("layer", "params", "macs"))  # no formula column, no explanation
+    for name, read in RENDERERS.items():
+        flat = read(mixed, options)
+        assert "T · 4 · u · (i + u)" in flat and "Legend" in flat and "timesteps" in flat, name
 
 
 def test_options_shape_every_renderer_alike(seed):

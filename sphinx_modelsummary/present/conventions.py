@@ -325,9 +325,15 @@ def _bytes(n: int) -> str:
 
 def legend_shown(rows: list[dict], columns, formula_mode: str, explain: bool) -> list[tuple[str, str]]:
     """The legend every renderer shows: the meaning of each symbol in the formulas on show,
-    in the table (its formula column, unless only numbers are put in) or the explanation."""
+    in the table (its formula column, unless only numbers are put in, and a MACs cell with
+    a size left open) or the explanation (parameters and multiply-accumulates)."""
     shows_symbols = "formula" in columns and formula_mode != "substituted"
-    return legend_items(rows, ("formula",)) if shows_symbols or explain else []
+    parts = ("formula", "macs") if explain else ("formula",) if shows_symbols else ()
+    legend = dict(legend_items(rows, parts)) if parts else {}
+    if "macs" in columns and not explain:  # a MACs cell writes its formula when a size is left open
+        for symbol, meaning in legend_items([r for r in rows if macs_cell(r)[0] is not None], ("macs",)):
+            legend.setdefault(symbol, meaning)
+    return sorted(legend.items(), key=lambda item: (item[0].lower(), item[0]))
 
 
 def mismatch_note(row: dict) -> str:
