@@ -167,12 +167,11 @@ def render(record: dict, options: SummaryOptions, rows: list[dict], output: str 
         return json.dumps(record, indent=2) + "\n"
     from .present import html, markdown, text
 
-    shared = (record, options.columns, options.formula, options.shape_derivations, options.legend, options.explain)
     if output == "text":
-        return text.to_text(*shared, style=style, width=width, totals=options.totals, rows=rows)
+        return text.render(record, options, rows, style=style, width=width)
     if output == "markdown":
-        return markdown.to_markdown(*shared, style=style, totals=options.totals, rows=rows)
-    return html.to_html(*shared, totals=options.totals, rows=rows)
+        return markdown.render(record, options, rows, style=style)
+    return html.render(record, options, rows)
 
 
 # The quiz ---------------------------------------------------------------------------------

@@ -5,25 +5,27 @@ from __future__ import annotations
 import json
 
 from .present import html, markdown, text
-from .present.conventions import DEFAULT_COLUMNS, parse_columns
-from .model.spec import ModelSpec, build_graph, import_keras, parse_input_shapes
+from .present.conventions import parse_columns
+from .present.view import SummaryOptions
+from .model.spec import ModelSpec, build_graph, import_keras, input_shape_text, parse_input_shapes
 from .model.summary import summarize, summarize_model
 
 
 class Summary:
-    """A summary record that Jupyter shows as an HTML table and a terminal as text."""
+    """A summary record that Jupyter shows as an HTML table and a terminal as text: the same
+    facts as the directive shows for the same options."""
 
-    def __init__(self, record: dict, columns=DEFAULT_COLUMNS, formula: str = "both", explain: bool = False):
-        self.record, self.columns, self.formula, self.explain = record, list(columns), formula, explain
+    def __init__(self, record: dict, options: SummaryOptions | None = None):
+        self.record, self.options = record, options or SummaryOptions()
 
     def _repr_html_(self) -> str:
-        return html.to_html(self.record, self.columns, self.formula, explain=self.explain)
+        return html.render(self.record, self.options)
 
     def _repr_markdown_(self) -> str:
-        return markdown.to_markdown(self.record, self.columns, self.formula, explain=self.explain)
+        return markdown.render(self.record, self.options)
 
     def __str__(self) -> str:
-        return text.to_text(self.record, self.columns, self.formula, explain=self.explain)
+        return text.render(self.record, self.options)
 
     __repr__ = __str__
 
@@ -39,17 +41,17 @@ def explain(model, input_shape=None, *, columns: str | None = None, formula: str
     or a list of shapes for several inputs. ``steps`` adds the shape walk and one
     sentence per layer after the table.
     """
+    options = SummaryOptions(columns=tuple(parse_columns(columns)), formula=formula, explain=steps)
     if isinstance(model, str):
-        text = input_shape if input_shape is None or isinstance(input_shape, str) else _shape_text(input_shape)
-        return Summary(summarize(model, text), parse_columns(columns), formula, steps)
+        written = input_shape if input_shape is None or isinstance(input_shape, str) else _shape_text(input_shape)
+        return Summary(summarize(model, written), options)
     keras = import_keras()
     shapes = parse_input_shapes(input_shape if isinstance(input_shape, str) or input_shape is None
                                 else _shape_text(input_shape))
     graph, model = build_graph(keras, ModelSpec(text=getattr(model, "name", "model")), model, shapes)
-    return Summary(summarize_model(graph, model, input_shapes=shapes), parse_columns(columns), formula, steps)
+    return Summary(summarize_model(graph, model, input_shapes=shapes), options)
 
 
 def _shape_text(shape) -> str:
     """``(28, 28, 1)`` -> ``"28, 28, 1"``; a list of shapes -> ``"..; .."``."""
-    shapes = shape if shape and isinstance(shape[0], (list, tuple)) else [shape]
-    return "; ".join(", ".join(str(n) for n in s) for s in shapes)
+    return input_shape_text(shape if shape and isinstance(shape[0], (list, tuple)) else [shape])

@@ -298,3 +298,37 @@ def test_notebook_output_reads_under_notebook_css(wrapper, server, browser):
     pieces = browser.execute_script(LINES + """return [...document.querySelectorAll('td span')].filter(s =>
         s.style.whiteSpace === "nowrap").map(s => [s.textContent, lines(s)]);""")
     assert pieces and all(n == 1 for _, n in pieces), [p for p in pieces if p[1] != 1]  # no piece broken
+
+
+# myst-nb's stylesheet for notebook outputs in Jupyter Book 1 (myst_nb/_static/mystnb.css).
+MYST_NB_CSS = """
+div.cell_output table { border: none; border-collapse: collapse; border-spacing: 0; color: black;
+  font-size: 1em; table-layout: fixed; }
+div.cell_output tr, div.cell_output th, div.cell_output td { text-align: right; vertical-align: middle;
+  padding: 0.5em 0.5em; line-height: normal; white-space: normal; max-width: none; border: none; }
+"""
+
+
+@pytest.mark.parametrize("width", [900, 500])
+def test_notebook_steps_read_whole_under_myst_nb(width, server, browser):
+    """``explain(model, steps=True)`` in a Jupyter Book 1 page: no column cut, no formula
+    piece broken, the walk one line per branch (wrapped only between its steps)."""
+    from examples.mnist import build_cnn
+    from sphinx_modelsummary import explain
+
+    root, base = server
+    page = root / f"notebook-myst-nb-{width}.html"
+    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{MYST_NB_CSS}</style></head>"
+                    f"<body style='width:{width}px'><div class='cell_output'><div class='output text_html'>"
+                    f"{explain(build_cnn(), steps=True)._repr_html_()}</div></div></body></html>")
+    load(browser, f"{base}/{page.name}", 1400)
+    found = browser.execute_script(LINES + """const t = document.querySelector('table.modelsummary');
+        return {layout: getComputedStyle(t).tableLayout,
+                cut: [...t.querySelectorAll('td')].filter(td => td.scrollWidth > td.clientWidth + 1).length,
+                pieces: [...document.querySelectorAll('span')].filter(s => s.style.whiteSpace === 'nowrap')
+                  .map(s => [s.textContent, lines(s)]),
+                walk: [...document.querySelectorAll('.modelsummary-walk > div')].length,
+                items: document.querySelectorAll('.modelsummary-steps > li').length};""")
+    assert found["layout"] == "auto" and found["cut"] == 0
+    assert found["pieces"] and all(n == 1 for _, n in found["pieces"]), [p for p in found["pieces"] if p[1] != 1]
+    assert found["walk"] == 1 and found["items"] == 8

@@ -125,8 +125,9 @@ def test_a_directive_request_gives_a_numbered_table_with_maths(book):
     text = node_text(nodes)
     assert found["Total"][3] == f"{TOTAL:,}" and found["Total"][4].startswith(f"{TOTAL:,} trainable · 0 non-trainable")
     assert "output filters of this layer" in text  # the legend
-    steps = [node_text(item) for item in nodes[-1]["children"]]  # :explain:
-    assert r"dense (Dense): \mathrm{parameters} = u \cdot \left(i + 1\right) = 10 \cdot \left(1{,}600 + 1\right) = 16{,}010" in steps
+    steps = [[node_text(para) for para in item["children"]] for item in nodes[-1]["children"]]  # :explain:
+    assert [r"dense (Dense): \mathrm{parameters} = u \cdot \left(i + 1\right) = 10 \cdot \left(1{,}600 + 1\right) = 16{,}010",
+            r"multiply-accumulates: i \cdot u = 1{,}600 \cdot 10 = 16{,}000"] in steps  # 1,600 inputs x 10 units
     assert (book / "_modelsummary_cache").is_dir()
 
 

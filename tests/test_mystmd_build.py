@@ -72,6 +72,9 @@ def test_the_example_book_shows_the_seeds_numbers(site):
     assert r"= 64 \cdot \left(32 \cdot 3 \cdot 3 + 1\right) = 18{,}496" in formulas
     assert all("html" in m for m in find_nodes(table, "inlineMath"))  # mystmd typeset them
     assert parameters(table)["Total"] == "34,826"
+    (walk,) = [p for p in find_nodes(pages["index"], "paragraph") if node_text(p).startswith("Shapes:")]
+    arrows = [m for m in find_nodes(walk, "inlineMath") if m["value"] == r"\rightarrow"]
+    assert len(arrows) == 7 and all("html" in m for m in arrows)  # eight layers in one branch, arrows typeset
     (reference,) = [r for r in find_nodes(pages["index"], "crossReference") if r["identifier"] == "tbl-cnn"]
     assert reference["resolved"] and node_text(reference) == "Table\u00a01"
 

@@ -20,6 +20,21 @@ def group(value: int) -> str:
     return f"{value:,}"
 
 
+def shape_text(shape) -> str:
+    """A tensor shape as Keras prints it, the one form every output uses: ``(None, 26, 26, 32)``,
+    an unknown size (the batch axis) as ``None``, a 1-tuple with its comma, ``(16,)``, as a
+    Python tuple; an unknown shape as ``?``."""
+    if shape is None:
+        return "?"
+    inner = ", ".join("None" if n is None else str(n) for n in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def shapes_text(shapes) -> str:
+    """Several shapes (a layer with several inputs or outputs): ``(None, 4), (None, 8)``."""
+    return ", ".join(shape_text(s) for s in shapes)
+
+
 def tex_group(value: int) -> str:
     """``21632`` -> ``21{,}632`` (a comma in maths is punctuation and would add a space)."""
     return group(value).replace(",", "{,}")

@@ -348,8 +348,8 @@ def build_graph(keras, spec: ModelSpec, model, input_shapes):
             if actual != [tuple(s) for s in input_shapes]:
                 raise ModelSpecError(
                     Problem.INPUT_SHAPE,
-                    f"{model.name} already takes inputs of shape {_shapes(actual)}, not "
-                    f"{_shapes(input_shapes)}: leave the input shape out, or change the model",
+                    f"{model.name} already takes inputs of shape {input_shape_text(actual)}, not "
+                    f"{input_shape_text(input_shapes)}: leave the input shape out, or change the model",
                 )
         return model, model
     if input_shapes is None:
@@ -370,7 +370,7 @@ def build_graph(keras, spec: ModelSpec, model, input_shapes):
     except BaseException as error:  # the model's own call() may raise anything
         raise ModelSpecError(
             Problem.INPUT_SHAPE,
-            f"cannot build {model.name!r} on input shape {_shapes(input_shapes)}: {_where(error)}",
+            f"cannot build {model.name!r} on input shape {input_shape_text(input_shapes)}: {_where(error)}",
         ) from None
 
 
@@ -382,5 +382,8 @@ def _trace(keras, model, input_shapes):
     return keras.Model(argument, model.call(argument), name=model.name)
 
 
-def _shapes(shapes) -> str:
+def input_shape_text(shapes) -> str:
+    """Input shapes as an ``:input-shape:`` option is written, which
+    :func:`parse_input_shapes` reads: ``28, 28, 1``, several separated by ``;`` (a size
+    without the batch axis, not a tensor's shape: that is :func:`.expr.shape_text`)."""
     return "; ".join(", ".join("None" if n is None else str(n) for n in s) for s in shapes)

@@ -12,8 +12,8 @@ import math
 from pathlib import Path
 
 from . import catalog, composite
-from .expr import Num, group, total
 from .clean import clean_strings
+from .expr import Num, group, shape_text, shapes_text, total
 from .legend import legend_items
 from .record_check import SCHEMA
 
@@ -111,7 +111,7 @@ def _derivations(fact: dict, inputs: list, problem) -> list[dict]:
     if len(expected) != len(actual) or any(
         e is not None and a is not None and e != a for e, a in zip(expected, actual)
     ):
-        problem(f"the shape rule gives {_shape_text(expected)}, Keras has {_shape_text(actual)}; "
+        problem(f"the shape rule gives {shape_text(expected)}, Keras has {shape_text(actual)}; "
                 "Keras's shape is shown")
         return []
     return [{"axis": d.axis, **composite.expr_record(d.expr), "legend": composite.legend([d.expr])}
@@ -151,8 +151,8 @@ def _row(fact: dict) -> dict:
         row["output_shapes"], row["keras_output_shapes"] = fact["real_output_shapes"], fact["output_shapes"]
         fact = {**fact, "output_shapes": row["output_shapes"]}
         row["diagnostics"].append({"layer": fact["label"], "kind": "keras_shape", "message":
-                                   f"Keras reports the output shape {_shapes_text(row['keras_output_shapes'])}, "
-                                   f"but the layer returns {_shapes_text(row['output_shapes'])}, which is shown "
+                                   f"Keras reports the output shape {shapes_text(row['keras_output_shapes'])}, "
+                                   f"but the layer returns {shapes_text(row['output_shapes'])}, which is shown "
                                    "(a Keras quirk, not a formula error)"})
     row["activations"] = _activations(row["output_shapes"])
 
@@ -172,13 +172,6 @@ def _plain_config(config: dict) -> dict:
     kept = {k: v for k, v in config.items() if not k.endswith(("_initializer", "_regularizer", "_constraint"))}
     return json.loads(json.dumps(kept, default=repr))
 
-
-def _shape_text(shape) -> str:
-    return "(" + ", ".join("None" if n is None else str(n) for n in shape) + ")"
-
-
-def _shapes_text(shapes) -> str:
-    return ", ".join(_shape_text(s) for s in shapes)
 
 
 def build_record(facts: list[dict], *, model: dict, keras_totals: dict, memory: dict) -> dict:

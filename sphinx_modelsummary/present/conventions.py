@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..model.expr import group
+from ..model.expr import group, shape_text, shapes_text  # noqa: F401  (the one shape printer)
 from ..model.legend import legend_items
 from .typeset import to_unicode
 
@@ -71,18 +71,6 @@ def parse_columns(text: str | None) -> list[str]:
     if unknown:
         raise ValueError(f"unknown column {unknown[0]!r}; choose from {', '.join(COLUMNS)}")
     return keys
-
-
-def shape_text(shape) -> str:
-    """``(None, 26, 26, 32)``; an unknown size reads ``None``."""
-    if shape is None:
-        return "?"
-    inner = ", ".join("None" if n is None else str(n) for n in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
-
-
-def shapes_text(shapes) -> str:
-    return ", ".join(shape_text(s) for s in shapes)
 
 
 def size_parts(shape, style: Style = UNICODE) -> list[str]:
@@ -319,9 +307,15 @@ def _bytes(n: int) -> str:
 
 def legend_shown(rows: list[dict], columns, formula_mode: str, explain: bool) -> list[tuple[str, str]]:
     """The legend every renderer shows: the meaning of each symbol in the formulas on show,
-    in the table (its formula column, unless only numbers are put in) or the explanation."""
+    in the table (its formula column, unless only numbers are put in, and a MACs cell with
+    a size left open) or the explanation (parameters and multiply-accumulates)."""
     shows_symbols = "formula" in columns and formula_mode != "substituted"
-    return legend_items(rows, ("formula",)) if shows_symbols or explain else []
+    parts = ("formula", "macs") if explain else ("formula",) if shows_symbols else ()
+    legend = dict(legend_items(rows, parts)) if parts else {}
+    if "macs" in columns and not explain:  # a MACs cell writes its formula when a size is left open
+        for symbol, meaning in legend_items([r for r in rows if macs_cell(r)[0] is not None], ("macs",)):
+            legend.setdefault(symbol, meaning)
+    return sorted(legend.items(), key=lambda item: (item[0].lower(), item[0]))
 
 
 def mismatch_note(row: dict) -> str:

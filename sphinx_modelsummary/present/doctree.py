@@ -8,7 +8,7 @@ it. ``mode`` says how formulas are written:
   or without MathJax, in EPUB too; each unbreakable piece is an ``inline`` of class
   ``modelsummary-math`` (no-break spaces inside);
 * ``"latex"``: ``nodes.math`` that may break only at ``=``;
-* ``"text"``: the whole summary as the preformatted table of :func:`.text.to_text`.
+* ``"text"``: the whole summary as the preformatted table of :func:`.text.render`.
 
 Words and numbers come from :mod:`sphinx_modelsummary.present.conventions`, shared with the CLI.
 """
@@ -22,7 +22,7 @@ from docutils import nodes
 from . import conventions as fmt, reasoning
 from .view import SummaryOptions, select_rows
 from ..model.expr import symbol_tex
-from .text import text_cell, to_text
+from .text import render as text_render, text_cell
 from .text_table import Cell, fit_widths
 from .typeset import tokens
 from .walk import walk_lines
@@ -149,8 +149,7 @@ def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None
     rows = select_rows(record, options) if rows is None else rows
     block = nodes.container(classes=["modelsummary-block"])
     if mode == "text":
-        text = to_text(record, options.columns, options.formula, options.shape_derivations, options.legend,
-                       options.explain, title=False, totals=options.totals, rows=rows, width=TEXT_WIDTH)
+        text = text_render(record, options, rows, title=False, width=TEXT_WIDTH)
         block += nodes.literal_block(text, text, classes=["modelsummary-text"])
         return [block]
     notes = fmt.notes(record, rows)
@@ -357,19 +356,18 @@ def _explain(record: dict, rows: list[dict], mode: str) -> nodes.container:
     walk.extend(nodes.line(line, line) for line in walk_lines(rows, width=None))
     box += nodes.container("", _para(nodes.strong("", "Shapes:")), walk, classes=["modelsummary-walk"])
     steps = nodes.bullet_list(bullet="-", classes=["modelsummary-steps"])
-    for row in rows:
-        who = [nodes.literal(row["label"], row["label"]), nodes.Text(f" ({reasoning.step_kind(row)})")]
-        if row["formula"] is not None:
-            sides = [r"\mathrm{parameters}", *fmt.latex_sides(row["formula"], "both")]
+    for step in reasoning.steps(rows):
+        who = [nodes.literal(step.label, step.label), nodes.Text(f" ({step.kind})")]
+        if step.formula is not None:
+            sides = [r"\mathrm{parameters}", *fmt.latex_sides(step.formula, "both")]
             line = [*who, nodes.Text(": "), *equation(sides, mode, every=True)]
-            note = fmt.mismatch_note(row)
+            note = fmt.mismatch_note(step.row)
             if note:
                 line.append(nodes.Text(f" {note}"))
         else:
-            reason = row.get("no_params_reason") or "it has no weights"
-            line = [*who, nodes.Text(f" has no parameters: {reason}.")]
+            line = [*who, nodes.Text(f" has no parameters: {step.reason}.")]
         item = nodes.list_item("", _para(*line))
-        for label, detail, note in reasoning.step_details(row):
+        for label, detail, note in step.details:
             item += _para(nodes.Text(f"{label}: "), *equation(fmt.latex_sides(detail, "both"), mode, every=True),
                           *([nodes.Text(f" {note}")] if note else []), classes=["modelsummary-step-detail"])
         steps += item

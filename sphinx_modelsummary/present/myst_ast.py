@@ -1,10 +1,11 @@
 """A summary record as MyST AST nodes (plain JSON-ready dicts) for mystmd / Jupyter Book 2.
 
-The same content as :mod:`.docutils_render`: a numbered table (a ``container`` of kind
+The same content as :mod:`.doctree`: a numbered table (a ``container`` of kind
 ``table``, captioned and labelled when the options say so) whose formulas are
 ``inlineMath`` with the record's LaTeX and whose last row gives the totals, then the
-notes, legend and explanation. Words and numbers come from :mod:`.format`. Neither
-Sphinx nor Keras (nor docutils) is imported.
+notes, legend and explanation. Words and numbers come from :mod:`.conventions`. Neither
+Sphinx nor Keras (nor docutils) is imported. Text nodes hold no character that mystmd's TeX
+export would turn into a maths command outside maths (arrows, floors): those are ``inlineMath``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import re
 from . import conventions as fmt, reasoning
 from ..model.expr import symbol_tex
 from .view import SummaryOptions, select_rows
+from .walk import walk_branches
 
 INDENT = "\u00a0" * 3  # a nested layer's indent per level
+ARROW = r"\rightarrow"  # the shape walk's arrow, in maths
 
 
 def text(value: str) -> dict:
@@ -145,6 +148,9 @@ def _cell(row: dict, key: str, options: SummaryOptions) -> list[dict]:
         if note:
             lines[-1].append(text(f" {note}"))
         return _lines(*lines)
+    if key == "macs" and fmt.macs_cell(row)[0] is not None:  # the count per step, a size unknown
+        formula, note = fmt.macs_cell(row)
+        return _lines(*_equation(formula, "both"), [text(note)])
     value = fmt.cell_text(row, key, options.formula)
     lines = [[text(value)]] if value else []
     if key == "output" and options.shape_derivations:
@@ -165,19 +171,28 @@ def _legend(rows: list[dict], options: SummaryOptions) -> list[dict]:
 
 
 def _explain(record: dict, rows: list[dict]) -> list[dict]:
-    """The derivation as prose: the shape walk, then one line per layer."""
-    steps = []
-    for row in rows:
-        who = [code(row["label"]), text(f" ({row['class']})")]
-        formula = row["formula"]
-        if formula is not None:
-            step = who + [text(": "), math(r"\mathrm{parameters} = " + fmt.equation_latex(formula, "both"))]
-            note = fmt.mismatch_note(row)
+    """The derivation as prose, as :func:`.doctree.render` gives it: the shape walk, one line
+    per branch, then one item per layer with its parts and its multiply-accumulates under it.
+    Arrows and operators are maths: mystmd's TeX export writes a ``→`` in text as a bare
+    ``\\rightarrow``."""
+    walk: list[dict] = [strong("Shapes:")]
+    for sources, steps in walk_branches(rows):
+        line = [text(" + ".join(sources) + " "), math(ARROW), text(" ")] if sources else []
+        for i, step in enumerate(steps):
+            line += ([text(" "), math(ARROW), text(" ")] if i else []) + [text(step)]
+        walk += [{"type": "break"}, *line]
+    items = []
+    for step in reasoning.steps(rows):
+        who = [code(step.label), text(f" ({step.kind})")]
+        if step.formula is not None:
+            line = who + [text(": "), math(r"\mathrm{parameters} = " + fmt.equation_latex(step.formula, "both"))]
+            note = fmt.mismatch_note(step.row)
             if note:
-                step.append(text(f" {note}"))
+                line.append(text(f" {note}"))
         else:
-            reason = row.get("no_params_reason") or "it has no weights"
-            step = who + [text(f" has no parameters: {reason}.")]
-        steps.append(step)
-    walk = paragraph(strong("Shapes:"), text(" " + reasoning.shape_walk(record, rows)))
-    return [walk, bullets(steps, "modelsummary-steps")]
+            line = who + [text(f" has no parameters: {step.reason}.")]
+        details = [paragraph(text(f"{label}: "), math(fmt.equation_latex(detail, "both")),
+                             *([text(f" {note}")] if note else [])) for label, detail, note in step.details]
+        items.append({"type": "listItem", "children": [paragraph(*line), *details]})
+    walk_node = {**paragraph(*walk), "class": "modelsummary-walk"}
+    return [walk_node, {"type": "list", "ordered": False, "class": "modelsummary-steps", "children": items}]

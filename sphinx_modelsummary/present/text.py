@@ -1,5 +1,5 @@
 """A summary record as a plain-text table (the CLI and the Sphinx text builder), and the
-cells and footer the Markdown and HTML renderings share with it."""
+cells the Markdown rendering and the LaTeX column widths share with it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from . import conventions as fmt
 from .reasoning import explain_lines
 from .conventions import UNICODE, Style
 from .text_table import Cell, render_table
+from .view import SummaryOptions, select_rows
 
 WIDTH = 100  # the columns a text summary fits in
 
@@ -98,37 +99,42 @@ def _unwrapped(lines: list[str]) -> list[str]:
     return out
 
 
-def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both", derivations: bool = True,
-            legend: bool = True, explain: bool = False, *, style: Style = UNICODE, width: int = WIDTH,
-            title: bool = True, totals: bool = True, rows: list[dict] | None = None) -> str:
+def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None, *, style: Style = UNICODE,
+           width: int = WIDTH, title: bool = True) -> str:
     """A table with formulas, a totals row, notes, legend and (``explain``) the reasoning,
-    in ``width`` columns."""
-    columns = list(columns)
-    rows = record["layers"] if rows is None else rows
+    in ``width`` columns: what :func:`.doctree.render` shows, as text."""
+    columns = list(options.columns)
+    rows = select_rows(record, options) if rows is None else rows
     notes = fmt.notes(record, rows)
     body = []
     for row in rows:
-        cells = [text_cell(row, key, formula_mode, derivations, style) for key in columns]
+        cells = [text_cell(row, key, options.formula, options.shape_derivations, style) for key in columns]
         if id(row) in notes["marks"] and cells[0].blocks:
             cells[0].blocks[0].pieces[-1] += " " + "".join(f"[{n}]" for n in notes["marks"][id(row)])
         body.append(cells)
-    footer, rest = footer_cells(record, columns) if totals else (None, "")
+    footer, rest = footer_cells(record, columns) if options.totals else (None, "")
     header = [fmt.COLUMNS[key].header for key in columns]
     lines = [f"Model: {record['model']['name']} ({record['model']['class']})"] if title else []
+    lines += [options.caption] if options.caption else []
     keep = columns.index("formula") if "formula" in columns else None
     lines += render_table(header, body, [fmt.COLUMNS[k].numeric for k in columns], width, footer, keep)
     if rest:
         lines += wrap(rest, width)
     lines += [line for n, item in enumerate(notes["items"], 1) for line in wrap(f"[{n}] {fmt.note_text(*item)}", width)]
-    symbols = fmt.legend_shown(rows, columns, formula_mode, explain) if legend else []
+    symbols = fmt.legend_shown(rows, columns, options.formula, options.explain) if options.legend else []
     if symbols:
         lines += ["", "Legend:"] + [f"  {s}  {m}" for s, m in symbols]
-    if explain:
+    if options.explain:
         lines.append("")
         for line in _unwrapped(explain_lines(record, rows, style)):
             lines += wrap(line, width)
     return "\n".join(lines) + "\n"
 
 
-def joined(cell: Cell) -> str:
-    return " ".join(piece for block in cell.blocks for piece in block.pieces)
+def to_text(record: dict, columns=fmt.DEFAULT_COLUMNS, formula_mode: str = "both", derivations: bool = True,
+            legend: bool = True, explain: bool = False, *, style: Style = UNICODE, width: int = WIDTH,
+            title: bool = True, totals: bool = True, rows: list[dict] | None = None) -> str:
+    """:func:`render` with the options as arguments (the CLI's call)."""
+    options = SummaryOptions(columns=tuple(columns), formula=formula_mode, shape_derivations=derivations,
+                             legend=legend, explain=explain, totals=totals)
+    return render(record, options, rows, style=style, width=width, title=title)

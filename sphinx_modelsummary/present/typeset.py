@@ -20,7 +20,7 @@ class Token(NamedTuple):
     text: str
 
 
-_OPERATORS = {r"\cdot": "·", r"\times": "×", "+": "+", "-": "−", "/": "/", "=": "="}
+_OPERATORS = {r"\cdot": "·", r"\times": "×", "+": "+", "-": "−", "/": "/", "=": "=", r"\rightarrow": "→"}
 _DELIMITERS = {
     r"\left(": "(", r"\right)": ")", r"\left\lfloor": "⌊", r"\right\rfloor": "⌋",
     r"\left\lceil": "⌈", r"\right\rceil": "⌉", r"\lfloor": "⌊", r"\rfloor": "⌋",
@@ -29,7 +29,7 @@ _DELIMITERS = {
 _TEXT_COMMANDS = {r"\textbackslash": "\\", r"\textasciicircum": "^", r"\textasciitilde": "~"}
 _GROUPED = {r"\mathrm": "word", r"\mathit": "sym", r"\texttt": "name", r"\text": "word", r"\operatorname": "word"}
 _SCAN = re.compile(
-    r"\\left\\[a-z]+|\\right\\[a-z]+|\\left.|\\right.|\\[A-Za-z]+|\\.|\{,\}|_|[A-Za-z]+|\d+|\s+|.",
+    r"\\rightarrow|\\left\\[a-z]+|\\right\\[a-z]+|\\left.|\\right.|\\[A-Za-z]+|\\.|\{,\}|_|[A-Za-z]+|\d+|\s+|.",
     re.S,
 )
 

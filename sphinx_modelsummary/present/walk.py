@@ -70,13 +70,13 @@ def kind_text(row: dict) -> str:
     return f"{row['class']}({', '.join(_unique(inner))})" if inner else row["class"]
 
 
-def walk_lines(rows: list[dict], width: int | None = WIDTH, style=None) -> list[str]:
-    """One line (wrapped) per branch; a layer another branch starts from, a nested model and
-    each input of a model with several are named: ``Conv2D (stem) 64 × 64 × 16 = 65,536``."""
+def walk_branches(rows: list[dict], style=None) -> list[tuple[list[str], list[str]]]:
+    """Each branch as ``(sources, steps)``: the labels it starts from and the words for each
+    of its layers; a layer another branch starts from, a nested model and each input of a
+    model with several are named: ``Conv2D (stem) 64 × 64 × 16 = 65,536``."""
     from .conventions import UNICODE, activations_text
 
     style = style or UNICODE
-
     found = branches(rows)
     named = referenced(found) | {r["parent"] for r in rows if r["parent"]}
     several_inputs = sum(r["class"] == "InputLayer" for b in found for r in b.rows) > 1
@@ -86,8 +86,17 @@ def walk_lines(rows: list[dict], width: int | None = WIDTH, style=None) -> list[
         name = f" ({row['label']})" if shown else ""
         return f"{kind_text(row)}{name} {activations_text(row, style)}"
 
+    return [(branch.sources, [step(r) for r in branch.rows]) for branch in found]
+
+
+def walk_lines(rows: list[dict], width: int | None = WIDTH, style=None) -> list[str]:
+    """One line (wrapped at ``width``; ``None``: never) per branch of :func:`walk_branches`,
+    a branch that starts elsewhere saying where: ``up_conv + skip → Concatenate ...``."""
+    from .conventions import UNICODE
+
+    style = style or UNICODE
     lines = []
-    for branch in found:
-        head = " + ".join(branch.sources) + style.arrow if branch.sources else ""
-        lines += wrap([step(r) for r in branch.rows], head, width, style.arrow)
+    for sources, steps in walk_branches(rows, style):
+        head = " + ".join(sources) + style.arrow if sources else ""
+        lines += wrap(steps, head, width, style.arrow)
     return lines
