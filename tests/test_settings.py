@@ -196,7 +196,7 @@ def test_a_cache_miss_carries_its_hint(tmp_path, capsys):
 
     entry = lookup.lookup("a:b", None, tmp_path, tmp_path, SummaryCache(tmp_path / "c", tmp_path), "cache")
     assert entry.error.problem == Problem.UNCACHED and entry.error.hint == Hint.FILL
-    node = myst_directive._problem("a:b", 3, *entry.error, entry.error.hint, error=True)
+    node = myst_directive._problem("a:b", {"start": {"line": 3}}, *entry.error, entry.error.hint, error=True)
     err = capsys.readouterr().err
     assert err.startswith("model-summary (line 3): error [modelsummary.uncached]: ")
     assert err.rstrip().endswith("fill the cache with: MODELSUMMARY_MODE=compute myst build")
