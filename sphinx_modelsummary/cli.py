@@ -12,19 +12,21 @@ sphinx-modelsummary; 130 interrupted. Every problem is one line on stderr, never
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from types import SimpleNamespace
 
-from .present.conventions import ASCII, UNICODE
+from .model.clean import one_line
+from .present.conventions import ASCII, UNICODE, to_ascii
 from .present.view import SummaryOptions, select_rows
 from .problems import Hint, Problem, describe
 from .settings import OPTIONS, Setting, parse_bool, record_problems, resolve_options
 from .teach.misconceptions import MISCONCEPTIONS
 from .teach.quiz import ASKS, QuizError, factory_source, make_quiz, parse_asks, parse_misconceptions, to_json
 
-OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
+OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, OUTPUT_ERROR, INTERRUPTED = 0, 1, 2, 3, 4, 130
 PROG = "sphinx-modelsummary"
 SPEC_HELP = "package.module:attr, package.module:factory(args) or a .keras file"
 FLAGS = tuple(setting for setting in OPTIONS if setting.cli)  # the directive's options as flags
@@ -45,7 +47,35 @@ def quiz_main(argv: list[str]) -> int:
 
 def _say(problem: Problem, message: str, hint: Hint | None = None, kind: str = "error") -> None:
     """A problem as one line on stderr, in the command line's words."""
-    print(f"{PROG}: {kind} ({problem.value}): {describe('cli', problem, message, hint)}", file=sys.stderr)
+    _complain(f"{kind} ({problem.value}): {one_line(describe('cli', problem, message, hint))}")
+
+
+def _complain(words: str) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # stderr closed or full: the status says it
+        print(f"{PROG}: {words}", file=sys.stderr, flush=True)
+
+
+class _OutputError(Exception):
+    """Standard output could not take the result (closed, full, a pipe whose reader left)."""
+
+
+def _emit(text: str, ascii_only: bool = False) -> None:
+    """Write ``text`` to stdout: in ASCII when asked, or when stdout's encoding cannot
+    hold the typography (a terminal set to ASCII)."""
+    if sys.stdout is None:
+        raise _OutputError("standard output is closed")
+    try:
+        encoding = sys.stdout.encoding or "utf-8"
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError:
+            ascii_only = True
+        sys.stdout.write(to_ascii(text) if ascii_only else text)
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError) as error:
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no second complaint at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise _OutputError(error) from None
 
 
 def _guarded(command, argv: list[str]) -> int:
@@ -53,8 +83,11 @@ def _guarded(command, argv: list[str]) -> int:
     try:
         return command(argv)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        _complain("interrupted")
         return INTERRUPTED
+    except _OutputError as error:
+        _complain(f"error (output): cannot write the output ({one_line(str(error))})")
+        return OUTPUT_ERROR
     except Exception as error:  # a bug in sphinx-modelsummary: no traceback for the user
         _say(Problem.INTERNAL, f"{type(error).__name__}: {error}; please report this to sphinx-modelsummary")
         return INTERNAL_ERROR
@@ -156,7 +189,7 @@ def _summary(argv: list[str]) -> int:
         return USAGE_ERROR
     for problem, message in record_problems(record, options, label=lambda option: f"--{option}"):
         _say(problem, message, kind="warning")
-    sys.stdout.write(render(record, options, rows, args.format, ASCII if args.ascii else UNICODE, args.width))
+    _emit(render(record, options, rows, args.format, ASCII if args.ascii else UNICODE, args.width), args.ascii)
     return OK
 
 
@@ -217,7 +250,7 @@ def _quiz(argv: list[str]) -> int:
         _say(Problem.QUIZ, str(error))
         return MODEL_ERROR
     try:
-        sys.stdout.write(_quiz_output(args.format, quiz, record, code))
+        _emit(_quiz_output(args.format, quiz, record, code))
     except ValueError as error:  # a quiz the format cannot hold (GIFT's grades)
         _say(Problem.QUIZ, str(error))
         return MODEL_ERROR

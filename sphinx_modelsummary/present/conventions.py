@@ -33,6 +33,14 @@ class Style:
 
 
 UNICODE, ASCII = Style(True), Style(False)
+_ASCII = str.maketrans({"·": "*", "×": "x", "→": "->", "−": "-", "⌊": "floor(", "⌋": ")", "⌈": "ceil(", "⌉": ")",
+                        "\xa0": " ", "…": "...", "│": "|", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def to_ascii(text: str) -> str:
+    """``text`` in ASCII: the convention's typography as ``*``, ``x``, ``->``, ``floor()``;
+    any other character (a name's) as a Python escape."""
+    return text.translate(_ASCII).encode("ascii", "backslashreplace").decode("ascii")
 
 
 @dataclass(frozen=True)
