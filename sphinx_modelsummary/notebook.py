@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from .present import html, markdown, text
-from .present.conventions import parse_columns
 from .present.view import SummaryOptions
 from .model.spec import ModelSpec, build_graph, import_keras, input_shape_text, parse_input_shapes
 from .model.summary import summarize, summarize_model
+from .settings import resolve_options
 
 
 class Summary:
@@ -33,23 +34,32 @@ class Summary:
         return json.dumps(self.record, indent=2)
 
 
-def explain(model, input_shape=None, *, columns: str | None = None, formula: str = "both",
-            steps: bool = False) -> Summary:
+def explain(model, input_shape=None, *, steps: bool = False, **options) -> Summary:
     """Summarise a Keras model object, or a spec such as ``"examples.mnist:build_cnn"``.
 
     ``input_shape`` builds a model that is not built yet: ``(28, 28, 1)``, ``"28, 28, 1"``,
     or a list of shapes for several inputs. ``steps`` adds the shape walk and one
-    sentence per layer after the table.
+    sentence per layer after the table. Every option of the directive is a keyword, read
+    as the directive reads it (``columns="layer, params"``, ``depth=0``, ``layers="a..b"``);
+    a bad one is a ``ValueError`` naming it.
     """
-    options = SummaryOptions(columns=tuple(parse_columns(columns)), formula=formula, explain=steps)
+    given = {name.replace("_", "-"): value for name, value in options.items()}
+    if steps:
+        given["explain"] = True
+    chosen = resolve_options(SimpleNamespace(), given, label=lambda option: option.replace('-', '_'))
     if isinstance(model, str):
         written = input_shape if input_shape is None or isinstance(input_shape, str) else _shape_text(input_shape)
-        return Summary(summarize(model, written), options)
+        return Summary(summarize(model, written), chosen)
     keras = import_keras()
+    if not isinstance(model, keras.Model):
+        wrap = "; wrap a layer in a model: keras.Sequential([keras.Input(...), layer])" \
+            if isinstance(model, keras.layers.Layer) else ""
+        raise TypeError(f"explain() takes a Keras model or a spec such as 'mypkg.models:build', "
+                        f"not {type(model).__module__}.{type(model).__qualname__}{wrap}")
     shapes = parse_input_shapes(input_shape if isinstance(input_shape, str) or input_shape is None
                                 else _shape_text(input_shape))
     graph, model = build_graph(keras, ModelSpec(text=getattr(model, "name", "model")), model, shapes)
-    return Summary(summarize_model(graph, model, input_shapes=shapes), options)
+    return Summary(summarize_model(graph, model, input_shapes=shapes), chosen)
 
 
 def _shape_text(shape) -> str:
