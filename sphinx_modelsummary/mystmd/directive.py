@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..lookup import lookup
+from ..model.clean import one_line
 from ..present import myst_ast
 from ..present.view import select_rows
 from ..problems import Hint, Problem, describe
@@ -52,7 +53,7 @@ def _problem(spec: str, position: dict | None, problem: Problem, message: str, h
              error: bool = False) -> dict:
     """A problem as mystmd users see one: an admonition in the page, a line in the
     ``myst build`` log with the page and line (see :func:`log_node`), and a line on stderr."""
-    message = describe("mystmd", problem, message, hint)
+    message = one_line(describe("mystmd", problem, message, hint))
     # the log's words are the Sphinx warning's: "model-summary SPEC: message [modelsummary.subtype]"
     logged = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
     if spec and spec not in message:

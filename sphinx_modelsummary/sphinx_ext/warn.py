@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sphinx.util import logging
 
+from ..model.clean import one_line
 from ..problems import Hint, Problem, describe, sphinx_tool
 
 logger = logging.getLogger("sphinx_modelsummary")
@@ -13,5 +14,5 @@ logger = logging.getLogger("sphinx_modelsummary")
 
 def warn(location, problem: Problem | str, message: str, hint: Hint | None = None) -> None:
     """``location``: a node, ``(docname, line)`` or ``None`` (a configuration value)."""
-    text = describe(sphinx_tool(), problem, message, hint)
+    text = one_line(describe(sphinx_tool(), problem, message, hint))  # names and messages from outside
     logger.warning(text, location=location, type="modelsummary", subtype=Problem(problem).value)
