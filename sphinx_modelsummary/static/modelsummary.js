@@ -2,15 +2,15 @@
    - A nested model's row and a block of repeated layers get a button that folds their rows;
      a long table (100+ rows) starts with its blocks folded.
    - A table that would not fit its block takes narrower gutters if that is enough, else
-     becomes cards (as on a phone) if it needs up to half again the room; one that needs
-     more (many columns asked for) scrolls, and says so. Measured, not guessed from the
-     window: fonts differ in width from one reader's machine to the next. */
+     becomes cards (as on a phone); one of many columns (asked for, to be compared across
+     rows) scrolls instead, and says so. Measured, not guessed from the window: fonts
+     differ in width from one reader's machine to the next. */
 (function () {
   "use strict";
   var LONG = 100;
   var ROUNDING = 0.5;  // px: a table this little wider than its box still fits
   var SNUG = 24;  // px: a table up to this much too wide may fit with narrower gutters
-  var CARDS_UP_TO = 1.5;  // a table up to this many times its box's width becomes cards
+  var MANY = 7;  // columns: the default five and one more become cards; more columns scroll
 
   function depth(row) {
     var found = /modelsummary-depth-(\d+)/.exec(row.className);
@@ -74,15 +74,23 @@
     block.classList.remove("modelsummary-stacked", "modelsummary-snug");
     var room = box.getBoundingClientRect().width;
     var needed = function () { return table.getBoundingClientRect().width; };
-    var over = getComputedStyle(table).display !== "block" && needed() > room + ROUNDING;  // block: the stylesheet's cards
+    var row = table.querySelector("tbody > tr");
+    var cards = row && getComputedStyle(row).display === "block";  // a narrow block: the stylesheet's cards
+    var over = !cards && needed() > room + ROUNDING;
     if (over && needed() <= room + SNUG) {
       block.classList.add("modelsummary-snug");
       over = needed() > room + ROUNDING;
       if (over) block.classList.remove("modelsummary-snug");
     }
-    var stacked = over && needed() <= room * CARDS_UP_TO;
+    var stacked = over && columns(table) < MANY;
     block.classList.toggle("modelsummary-stacked", stacked);
     setHint(block, box, over && !stacked);
+  }
+
+  function columns(table) {
+    var most = 0;
+    for (var i = 0; i < table.rows.length; i++) most = Math.max(most, table.rows[i].cells.length);
+    return most;
   }
 
   function setHint(block, box, scrolls) {
