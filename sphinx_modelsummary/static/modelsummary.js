@@ -61,6 +61,7 @@
       cell.insertBefore(button, cell.firstChild);
       button.addEventListener("click", function () {
         setOpen(button, foldable(table, row, rows), button.getAttribute("aria-expanded") !== "true");
+        fit(table.closest(".modelsummary-block"));  // the rows shown decide the table's width
       });
       setOpen(button, members, !(long && group));
     });
@@ -68,13 +69,13 @@
 
   function fit(block) {
     /* Table, cards or a marked scroll, for the width the block has now. */
-    var box = block.querySelector(".modelsummary-scroll");
+    var box = block && block.querySelector(".modelsummary-scroll");
     var table = box && box.querySelector("table.modelsummary");
     if (!table) return;
     block.classList.remove("modelsummary-stacked", "modelsummary-snug");
     var room = box.getBoundingClientRect().width;
     var needed = function () { return table.getBoundingClientRect().width; };
-    var row = table.querySelector("tbody > tr");
+    var row = table.querySelector("tbody > tr:not(.modelsummary-hidden)");
     var cards = row && getComputedStyle(row).display === "block";  // a narrow block: the stylesheet's cards
     var over = !cards && needed() > room + ROUNDING;
     if (over && needed() <= room + SNUG) {
