@@ -39,8 +39,8 @@ pytest.importorskip("selenium.webdriver")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
     pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from browser_tools import (FONT_SETS, LINES, PHONE, WIDTHS, chromium, fontconfig, load,  # noqa: E402
-                           measure, measure_widths)
+from browser_tools import (FONT_SETS, LINES, MEASURE, PHONE, WIDTHS, chromium, fontconfig,  # noqa: E402
+                           load, measure, measure_widths)
 from old_sphinx import build, warnings  # noqa: E402
 
 THEMES = ("alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
@@ -295,6 +295,8 @@ def test_long_models_fold_their_repeated_blocks(server, browser, tmp_path):
         .find(g => g.textContent.includes('block_3:')).querySelector('button').click();""")
     opened = next(g for g in browser.execute_script(state) if "block_3:" in g[0])
     assert opened[2] == 0  # the reader opened it
+    (table,) = browser.execute_script(MEASURE)["tables"]
+    assert table["hidden"] == 0 and not table["hint"]  # fitted again to the rows now shown
     totals = json.loads(browser.execute_script(
         "return JSON.stringify([...document.querySelectorAll('tr.modelsummary-total td')].map(td => td.textContent))"))
     assert totals[0] == "Total"
