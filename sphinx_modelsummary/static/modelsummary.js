@@ -85,6 +85,10 @@
     }
     var stacked = over && columns(table) < MANY;
     block.classList.toggle("modelsummary-stacked", stacked);
+    if (stacked && row && getComputedStyle(row).display !== "block") {
+      stacked = false;  // a browser without container style queries: the table scrolls, and says so
+      block.classList.remove("modelsummary-stacked");
+    }
     setHint(block, box, over && !stacked);
   }
 
