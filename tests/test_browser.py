@@ -1,10 +1,26 @@
-"""What a reader sees: summaries in headless Chromium, in four themes, with and without MathJax.
+"""What a reader sees: summaries in headless Chromium, in four themes, with and without
+MathJax, at 1400, 1024, 700 and 400 px, with each of two font sets.
 
-The seed's summary must show every column with nothing hidden at 1400 px, read as cards
-with no sideways scrolling at 400 px (a phone), never lay a formula on more than two lines
-or a piece of one on more than one, and never show TeX source, whether MathJax loads or
-not (without network it does not). Needs Debian's ``chromium`` and ``chromium-driver``
-(``.ci/run`` installs them) and ``selenium``; MathJax comes from the npm registry.
+The seed's summary (the README's example) must show every column, as a table at 1400 px
+and as cards wherever the table would not fit (at 400 px always), never scroll nor say
+that it scrolls, keep the page as wide as the theme makes it, never lay a formula on
+more than two lines or a piece of one on more than one, and never show TeX source,
+whether MathJax loads or not (without network it does not).
+
+Fonts decide whether a table fits: DejaVu Sans is about a tenth wider than Liberation
+Sans (Arial's widths). The themes name fonts a Linux reader rarely has (Georgia,
+system-ui, Segoe UI, Helvetica) and the machine's fontconfig picks what stands in for
+them. So each font set is a fontconfig file given to its own Chromium process
+(``FONTCONFIG_FILE``): it reads Debian's usual rules (``/etc/fonts/conf.d``) but accepts
+only the set's folders, as on a machine with only that set installed, and puts the set
+first for the generic families. That resolves the themes' own stacks as a reader's
+machine does, fallbacks included, which CSS injected into the page would not: a
+Liberation machine keeps DejaVu for the glyphs Liberation lacks (the floor brackets),
+as Debian's fontconfig always has it.
+
+Needs Debian's ``chromium``, ``chromium-driver``, ``fonts-dejavu-core`` and
+``fonts-liberation`` (``.ci/run`` installs them) and ``selenium``; MathJax comes from
+the npm registry.
 """
 
 import functools
@@ -19,14 +35,15 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("keras")
-webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("selenium.webdriver")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
     pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
+from browser_tools import (FONT_SETS, LINES, MEASURE, PHONE, WIDTHS, chromium, fontconfig,  # noqa: E402
+                           load, measure, measure_widths)
 from old_sphinx import build, warnings  # noqa: E402
 
 THEMES = ("alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
-WIDTHS = (1400, 400)
 MATHJAX_CACHE = Path.home() / ".cache" / "sphinx-modelsummary-tests" / "mathjax4"
 
 PAGES = {
@@ -35,8 +52,11 @@ The seed
 ========
 
 A page with maths of its own, :math:`\\alpha + \\beta`, so that MathJax loads here.
+The summary is the README's example.
 
 .. model-summary:: examples.mnist:build_cnn
+   :input-shape: 28, 28, 1
+   :explain:
    :caption: The seed's network
    :name: seed
 
@@ -62,43 +82,6 @@ Every column
    :columns: layer, class, input, output, activations, params, trainable, non-trainable, formula, macs, connected
 """,
 }
-
-# Measures each summary table: how far it reaches past its box, how many lines its formulas
-# take (text rects grouped by their vertical middle), TeX source shown as text.
-LINES = """
-const lines = el => {
-  const range = document.createRange(); range.selectNodeContents(el);
-  const mids = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0)
-    .map(r => (r.top + r.bottom) / 2).sort((a, b) => a - b);
-  const height = parseFloat(getComputedStyle(el).fontSize) * 0.7;
-  let count = 0, last = -1e9;
-  for (const mid of mids) { if (mid - last > height) { count++; last = mid; } }
-  return count;
-};
-"""
-MEASURE = LINES + """
-const W = document.documentElement.clientWidth;
-const tables = [...document.querySelectorAll('table.modelsummary')].map(t => {
-  let box = t.parentElement;
-  while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
-  const shown = box && box !== document.body ? box.getBoundingClientRect().right : W;
-  const formulas = [...t.querySelectorAll('tr:not(.modelsummary-total) td.modelsummary-formula p, p.modelsummary-derivation')]
-    .filter(p => p.textContent.includes('=')).map(p => [p.textContent, lines(p)]);
-  const pieces = [...t.querySelectorAll('.modelsummary-math')].map(m => [m.textContent, lines(m)]);
-  const cells = [...t.querySelectorAll('tbody td')].map(td => getComputedStyle(td).display);
-  return {hidden: Math.max(0, Math.round(t.getBoundingClientRect().right - Math.min(shown, W))),
-          formulas, pieces, cards: cells.every(d => d === 'grid' || d === 'block' || d === 'none'),
-          scrolls: box && box !== document.body ? box.scrollWidth > box.clientWidth + 1 : false,
-          hint: !!t.closest('.modelsummary-block').querySelector('.modelsummary-hint'),
-          shadows: box && box !== document.body ? getComputedStyle(box).backgroundImage.includes('gradient') : false};
-});
-const tex = (document.body.innerText.match(/\\\\(cdot|left|right|times|lfloor|mathrm|texttt|binoppenalty)\\b/g) || []).length;
-const sticking = [...document.querySelectorAll('.modelsummary-block')].map(b =>
-  Math.max(b.getBoundingClientRect().right - W, b.scrollWidth - b.clientWidth));
-return {over: Math.max(0, document.documentElement.scrollWidth - W), sticking: Math.max(0, ...sticking), tex, tables,
-        mathjax: !!window.MathJax && !!document.querySelector('mjx-container')};
-"""
-
 
 def _mathjax() -> Path | None:
     """A local MathJax 4 (the npm package and its font), installed once."""
@@ -129,17 +112,24 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+def browsers(tmp_path_factory):
+    """``browsers(font_set)``: a Chromium that sees only that font set, started once."""
+    started = {}
+    folder = tmp_path_factory.mktemp("fontconfig")
+
+    def browser_with(name: str):
+        if name not in started:
+            started[name] = chromium(fontconfig(name, folder))
+        return started[name]
+
+    yield browser_with
+    for driver in started.values():
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(browsers):
+    return browsers("dejavu")  # the wider set: the one that finds a table too wide
 
 
 def build_site(root: Path, theme: str, mathjax: Path | None) -> Path:
@@ -173,75 +163,113 @@ def build_site(root: Path, theme: str, mathjax: Path | None) -> Path:
     return out
 
 
-def load(driver, url: str, width: int) -> None:
-    """Open ``url`` at ``width`` (a phone below 700 px) and wait for MathJax, if it loads."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 700})
-    driver.get(url)
-    driver.execute_async_script("""const done = arguments[arguments.length - 1];
-        const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
-        (ready ? ready.then(() => setTimeout(done, 300)) : setTimeout(done, 300));""")
+_PLAIN: dict = {}
 
 
-def measure(driver, url: str, width: int) -> dict:
-    load(driver, url, width)
-    return driver.execute_script(MEASURE)
+def plain_overflow(driver, base: str, site: Path, fonts: str, theme: str) -> dict[int, int]:
+    """How far past each window the theme alone makes a page (pydata's header at 400 px)."""
+    if (fonts, theme) not in _PLAIN:
+        seen = measure_widths(driver, f"{base}/{site.name}/plain.html")
+        _PLAIN[fonts, theme] = {width: page["over"] for width, page in seen.items()}
+    return _PLAIN[fonts, theme]
 
 
 @pytest.mark.parametrize("with_mathjax", [False, True], ids=["offline", "mathjax"])
 @pytest.mark.parametrize("theme", THEMES)
-def test_the_seed_summary_reads_whole(theme, with_mathjax, server, browser):
+@pytest.mark.parametrize("fonts", FONT_SETS)
+def test_the_seed_summary_reads_whole(fonts, theme, with_mathjax, server, browsers):
     pytest.importorskip(theme)
     root, base = server
     mathjax = _mathjax() if with_mathjax else None
     if with_mathjax and mathjax is None:
         pytest.skip("MathJax 4 could not be installed from the npm registry")
     site = build_site(root, theme, mathjax)
-    for width in WIDTHS:
-        seen = measure(browser, f"{base}/{site.name}/index.html", width)
-        plain = measure(browser, f"{base}/{site.name}/plain.html", width)
-        where = f"{theme}, {'MathJax' if with_mathjax else 'offline'}, {width} px"
+    driver = browsers(fonts)
+    plain = plain_overflow(driver, base, site, fonts, theme)
+    for width, seen in measure_widths(driver, f"{base}/{site.name}/index.html").items():
+        where = f"{fonts}, {theme}, {'MathJax' if with_mathjax else 'offline'}, {width} px"
         (table,) = seen["tables"]
         # the summary makes the page no wider than the theme makes it (pydata's header is 500 px at 400)
-        assert seen["sticking"] == 0 and seen["over"] <= plain["over"], (where, seen["over"], plain["over"])
+        assert seen["sticking"] == 0 and seen["over"] <= plain[width], (where, seen["over"], plain[width])
         assert seen["tex"] == 0, f"{where}: TeX source shown as text"
-        assert table["hidden"] == 0, f"{where}: {table['hidden']} px of the table hidden"
-        assert len(table["formulas"]) == 3 + 5 and len(table["pieces"]) == 3 * 2 + 5  # formulas, derivations
+        assert table["hidden"] == 0 and not table["scrolls"], f"{where}: {table['hidden']} px of the table hidden"
+        assert not table["hint"], f"{where}: the hint says the table scrolls, and nothing is hidden"
+        # three formulas, each in three pieces (k · (f · h · w + 1), = 32 · (1 · 3 · 3 + 1), = 320); five derivations
+        assert len(table["formulas"]) == 3 + 5 and len(table["pieces"]) == 3 * 3 + 5
         assert all(n <= 2 for _, n in table["formulas"]), (where, table["formulas"])
         assert all(n == 1 for _, n in table["pieces"]), (where, table["pieces"])
-        assert table["cards"] == (width < 700), f"{where}: rows should be cards only on a phone"
+        if width == 1400 or width < PHONE:
+            assert table["cards"] == (width < PHONE), f"{where}: a table on a desktop, cards on a phone"
         if with_mathjax and width == WIDTHS[0]:
             assert seen["mathjax"], f"{where}: MathJax did not typeset the page's own maths"
 
 
+def test_each_font_set_is_the_one_the_browser_uses(server, browsers):
+    """The fontconfig files take effect: the same words are wider in DejaVu Sans than in
+    Liberation Sans (Arial's widths), by about a tenth, in any family the themes name."""
+    root, base = server
+    site = build_site(root, "alabaster", None)
+    words = """const c = document.createElement('canvas').getContext('2d');
+        return ['sans-serif', 'Georgia', 'system-ui'].map(f => { c.font = '16px ' + f;
+          return c.measureText('Layer (type) Output shape Activations Parameters').width; });"""
+    widths = {}
+    for fonts in FONT_SETS:
+        load(browsers(fonts), f"{base}/{site.name}/plain.html", 1400)
+        widths[fonts] = browsers(fonts).execute_script(words)
+    assert all(d > 1.05 * lib for d, lib in zip(widths["dejavu"], widths["liberation"])), widths
+
+
 @pytest.mark.parametrize("theme", ["furo", "sphinx_book_theme"])
-def test_attention_formulas_with_subscripts_keep_to_two_lines(theme, server, browser):
+@pytest.mark.parametrize("fonts", FONT_SETS)
+def test_attention_formulas_with_subscripts_keep_to_two_lines(fonts, theme, server, browsers):
     """An attention layer: four named projections, symbols such as d_k with a subscript."""
     pytest.importorskip(theme)
     root, base = server
     site = build_site(root, theme, None)
-    for width in WIDTHS:
-        seen = measure(browser, f"{base}/{site.name}/transformer.html", width)
+    driver = browsers(fonts)
+    for width, seen in measure_widths(driver, f"{base}/{site.name}/transformer.html").items():
         (table,) = seen["tables"]
-        assert seen["sticking"] == 0 and seen["tex"] == 0 and table["hidden"] == 0, (theme, width, table["hidden"])
+        where = (fonts, theme, width)
+        assert seen["sticking"] == 0 and seen["tex"] == 0 and table["hidden"] == 0, (where, table["hidden"])
+        assert not table["hint"] and not table["scrolls"], where
         projections = [text for text, _ in table["formulas"] if "(128 + 1) = 16,512" in text.replace("\xa0", " ")]
         assert len(projections) == 3  # query, key and value (the output projection ends in 128 + 1 too, not + 1)
-        assert all(n <= 2 for _, n in table["formulas"]), (theme, width, table["formulas"])
-        assert all(n == 1 for _, n in table["pieces"]), (theme, width, table["pieces"])
-    subscripts = browser.execute_script("return [...document.querySelectorAll('.modelsummary-math sub')]"
-                                        ".map(s => s.textContent)")
+        assert all(n <= 2 for _, n in table["formulas"]), (where, table["formulas"])
+        assert all(n == 1 for _, n in table["pieces"]), (where, table["pieces"])
+    subscripts = driver.execute_script("return [...document.querySelectorAll('.modelsummary-math sub')]"
+                                       ".map(s => s.textContent)")
     assert {"k", "q", "v"} <= set(subscripts)  # d_k, D_q, d_v: subscripts, not "dk"
 
 
-def test_a_wide_table_shows_that_it_scrolls(server, browser):
+def test_a_phone_card_breaks_a_long_formula_at_equals_signs(server, browser):
+    """At 320 px a card is too narrow for "= 4 · 32 · (128 + 1) = 16,512" after its
+    symbols: it breaks before the second "=" (three lines), and nothing scrolls."""
+    root, base = server
+    site = build_site(root, "furo", None)
+    seen = measure(browser, f"{base}/{site.name}/transformer.html", 320)
+    (table,) = seen["tables"]
+    assert table["cards"] and seen["sticking"] == 0 and table["hidden"] == 0
+    query = next(n for text, n in table["formulas"] if text.replace("\xa0", " ").startswith("H · dk · (Dq + 1)"))
+    assert query == 3
+    scrolled = browser.execute_script("""return [...document.querySelectorAll('td.modelsummary-formula')]
+        .filter(td => td.scrollWidth > td.clientWidth + 1).length""")
+    assert scrolled == 0
+
+
+@pytest.mark.parametrize("fonts", FONT_SETS)
+def test_a_wide_table_shows_that_it_scrolls(fonts, server, browsers):
+    """Eleven columns asked for (to compare across rows): wider than any text column, the
+    table scrolls and says so (a scrollbar, a hint, edge shadows) rather than become
+    cards; in a phone's narrow block it is cards all the same."""
     root, base = server
     site = build_site(root, "alabaster", None)
-    seen = measure(browser, f"{base}/{site.name}/wide.html", 1400)
-    (table,) = seen["tables"]
-    assert seen["over"] == 0 and seen["sticking"] == 0
-    assert table["scrolls"] and table["hint"] and table["shadows"]  # a scrollbar, a hint, edge shadows
-    phone = measure(browser, f"{base}/{site.name}/wide.html", 400)["tables"][0]
-    assert phone["cards"] and not phone["scrolls"] and phone["hidden"] == 0
+    for width, page in measure_widths(browsers(fonts), f"{base}/{site.name}/wide.html").items():
+        (table,) = page["tables"]
+        assert page["over"] == 0 and page["sticking"] == 0, (fonts, width)
+        if width < PHONE:
+            assert table["cards"] and not table["scrolls"] and not table["hint"] and table["hidden"] == 0
+        else:
+            assert table["hidden"] > 100 and table["scrolls"] and table["hint"] and table["shadows"], (fonts, width)
 
 
 def test_long_models_fold_their_repeated_blocks(server, browser, tmp_path):
@@ -267,6 +295,8 @@ def test_long_models_fold_their_repeated_blocks(server, browser, tmp_path):
         .find(g => g.textContent.includes('block_3:')).querySelector('button').click();""")
     opened = next(g for g in browser.execute_script(state) if "block_3:" in g[0])
     assert opened[2] == 0  # the reader opened it
+    (table,) = browser.execute_script(MEASURE)["tables"]
+    assert table["hidden"] == 0 and not table["hint"]  # fitted again to the rows now shown
     totals = json.loads(browser.execute_script(
         "return JSON.stringify([...document.querySelectorAll('tr.modelsummary-total td')].map(td => td.textContent))"))
     assert totals[0] == "Total"

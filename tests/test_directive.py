@@ -127,10 +127,13 @@ def test_seed_table(basic):
                              "flatten", "dropout", "dense"]
     assert [c.astext() for c in column(block, "Parameters")] == ["0", "320", "0", "18,496", "0", "0", "0", "16,010"]
     formulas = [math_texts(c) for c in column(block, "Formula")]
-    # typeset as text, in two pieces: the line may break after the symbolic side, only there
-    assert formulas[1] == ["k · (f · h · w + 1)", "= 32 · (1 · 3 · 3 + 1) = 320"]
-    assert formulas[3] == ["k · (f · h · w + 1)", "= 64 · (32 · 3 · 3 + 1) = 18,496"]
-    assert formulas[7] == ["u · (i + 1)", "= 10 · (1,600 + 1) = 16,010"]
+    # typeset as text, one piece per side: the line may break after the symbolic side; the
+    # later sides are grouped (they break apart only in a phone's card, before each "=")
+    assert formulas[1] == ["k · (f · h · w + 1)", "= 32 · (1 · 3 · 3 + 1)", "= 320"]
+    assert formulas[3] == ["k · (f · h · w + 1)", "= 64 · (32 · 3 · 3 + 1)", "= 18,496"]
+    assert formulas[7] == ["u · (i + 1)", "= 10 · (1,600 + 1)", "= 16,010"]
+    rest = [plain(r) for r in column(block, "Formula")[1].findall(nodes.inline) if "modelsummary-rest" in r["classes"]]
+    assert rest == ["= 32 · (1 · 3 · 3 + 1) = 320"]
     assert formulas[0] == formulas[2] == []
     assert not list(block.findall(nodes.math))  # no maths engine needed
     symbols = column(block, "Formula")[1].findall(nodes.emphasis)
@@ -169,8 +172,8 @@ def test_html(basic):
     assert re.search(r'href="seed_md.html#mnist-cnn-md">.*Table 2', html)
     assert '<code class="docutils literal notranslate"><span class="pre">conv2d_1</span></code>' in html
     assert ('<span class="modelsummary-math"><em>k</em>\xa0·\xa0(<em>f</em>\xa0·\xa0<em>h</em>\xa0·\xa0<em>w</em>'
-            '\xa0+\xa01)</span> <span class="modelsummary-math">=\xa032\xa0·\xa0(1\xa0·\xa03\xa0·\xa03\xa0+\xa01)'
-            '\xa0=\xa0320</span>') in html
+            '\xa0+\xa01)</span> <span class="modelsummary-rest"><span class="modelsummary-math">=\xa032\xa0·\xa0(1'
+            '\xa0·\xa03\xa0·\xa03\xa0+\xa01)</span> <span class="modelsummary-math">=\xa0320</span></span>') in html
     assert "\\cdot" not in html and "\\(" not in html  # no TeX source to show without MathJax
     assert "(None,\xa026,\xa026,\xa032)" in html and "18,496" in html and "34,826" in html
     assert 'href="_static/modelsummary.css' in html and 'src="_static/modelsummary.js' in html
@@ -317,7 +320,7 @@ def test_bad_config_value_warns_and_falls_back(tmp_path):
     assert "modelsummary_formula = 'fancy'" in warnings(app)
     assert "[modelsummary.option]" in warnings(app)
     seed = blocks(written(app, "seed"))["The convolutional network from the quiz"]
-    assert math_texts(column(seed, "Formula")[1]) == ["k · (f · h · w + 1)", "= 32 · (1 · 3 · 3 + 1) = 320"]
+    assert math_texts(column(seed, "Formula")[1]) == ["k · (f · h · w + 1)", "= 32 · (1 · 3 · 3 + 1)", "= 320"]
 
 
 # Bad input never breaks a build ----------------------------------------------------------------
@@ -408,7 +411,7 @@ def test_mismatch_row_is_marked(problems):
     assert rows[1].next_node(nodes.superscript).astext() == "1"
     assert column(block, "Parameters")[1].astext() == "13"  # Keras's count
     # the formula keeps its own value (2 * (4 + 1) = 10); the note gives Keras's
-    assert math_texts(column(block, "Formula")[1]) == ["u · (i + 1)", "= 2 · (4 + 1) = 10"]
+    assert math_texts(column(block, "Formula")[1]) == ["u · (i + 1)", "= 2 · (4 + 1)", "= 10"]
     notes = [n for n in column(block, "Formula")[1].findall(nodes.inline) if "modelsummary-note" in n["classes"]]
     assert notes[0].astext() == " (Keras counts 13)"
     notes = [c for c in block.children if "modelsummary-notes" in c["classes"]][0]
@@ -525,7 +528,8 @@ def test_parallel_build_equals_serial(tmp_path):
     assert len(first) == 10 and first.keys() == second.keys()  # index, page1-7, genindex, search
     for name in first:
         assert first[name] == second[name], name
-    assert '<span class="modelsummary-math">=\xa03\xa0·\xa0(16\xa0+\xa01)\xa0=\xa051</span>' in first["page3.html"]
+    assert ('<span class="modelsummary-math">=\xa03\xa0·\xa0(16\xa0+\xa01)</span> '
+            '<span class="modelsummary-math">=\xa051</span>') in first["page3.html"]
     # and a build in this process, into another folder, gives the same pages again
     again = build(src, "html", tmp_path / "again", confoverrides={"html_theme": "alabaster"})
     assert _html_files(again.outdir) == first

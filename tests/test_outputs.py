@@ -46,7 +46,8 @@ def test_epub_shows_typeset_formulas_not_tex(tmp_path):
     seed = pages["seed.xhtml"]
     text = re.sub(r"<[^>]+>", "", seed)
     assert not TEX_SOURCE.search(text), TEX_SOURCE.search(text)
-    assert "<em>k</em>\xa0·\xa0(<em>f</em>" in seed and "=\xa032\xa0·\xa0(1\xa0·\xa03\xa0·\xa03\xa0+\xa01)\xa0=\xa0320" in seed
+    assert "<em>k</em>\xa0·\xa0(<em>f</em>" in seed and "=\xa032\xa0·\xa0(1\xa0·\xa03\xa0·\xa03\xa0+\xa01)</span>" in seed
+    assert '<span class="modelsummary-math">=\xa0320</span>' in seed
     assert "⌊(28\xa0−\xa03)\xa0/\xa01⌋\xa0+\xa01\xa0=\xa026" in seed
     assert "<img src" not in pages["hostile.xhtml"]  # a name is text, never markup
 

@@ -118,16 +118,19 @@ def typeset(latex: str) -> nodes.inline:
 
 
 def equation(sides: list[str], mode: str, every: bool = False, whole: bool = False) -> list[nodes.Node]:
-    """LaTeX sides as one equation. In HTML it may break once, after its first side, or
-    (``every``) before each ``=``, or (``whole``) nowhere; in LaTeX before any ``=``."""
+    """LaTeX sides as one equation. In HTML it may break once, after its first side (the
+    later sides are grouped in a ``modelsummary-rest``, which a phone's card lets break
+    before each ``=``), or (``every``) before each ``=``, or (``whole``) nowhere; in LaTeX
+    before any ``=``."""
     if mode == "latex" or whole:
         joined = " = ".join(sides)
         return [nodes.math(joined, LATEX_NO_BREAK + joined) if mode == "latex" else typeset(joined)]
-    rest = [f"= {side}" for side in sides[1:]] if every else [" = ".join(["", *sides[1:]]).strip()]
-    pieces: list[nodes.Node] = [typeset(sides[0])]
-    for piece in rest if len(sides) > 1 else []:
-        pieces += [nodes.Text(" "), typeset(piece)]
-    return pieces
+    later: list[nodes.Node] = []
+    for side in sides[1:]:
+        later += [nodes.Text(" "), typeset(f"= {side}")]
+    if every or not later:
+        return [typeset(sides[0]), *later]
+    return [typeset(sides[0]), nodes.Text(" "), nodes.inline("", "", *later[1:], classes=["modelsummary-rest"])]
 
 
 def symbol(name: str, mode: str) -> nodes.Node:
