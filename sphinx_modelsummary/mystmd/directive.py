@@ -19,7 +19,7 @@ def run_directive(request: dict, site: Site) -> list[dict]:
     spec = str(request.get("arg") or "").strip()
     line = ((request.get("node") or {}).get("position") or {}).get("start", {}).get("line")
     nodes = [_problem(spec, line, *problem) for problem in site.problems]
-    given = {key: value for key, value in (request.get("options") or {}).items() if key in _BY_OPTION}
+    given = {key: value for key, value in (request.get("options") or {}).items() if key in _BY_OPTION or key == "label"}
     try:
         options = resolve_options(site.defaults, given)
     except ValueError as error:

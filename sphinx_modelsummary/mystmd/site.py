@@ -13,6 +13,7 @@ from typing import Any
 
 from ..cache import SummaryCache
 from ..lookup import MODES, lookup
+from ..present.references import normalize_name
 from ..problems import Problem
 from ..settings import SETTINGS
 
@@ -22,6 +23,16 @@ _SKIPPED = {"_build", "node_modules"}
 _DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{model-summary\}[ \t]*(?P<spec>.*?)[ \t]*$"
                         r"(?P<options>(?:\n[ \t]*:[\w-]+:.*$)*)", re.M)
 _INPUT_SHAPE = re.compile(r"^[ \t]*:input-shape:(.*)$", re.M)
+_OPTION = re.compile(r"^[ \t]*:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$", re.M)
+
+
+@dataclasses.dataclass(frozen=True)
+class NamedSummary:
+    """A ``model-summary`` with a ``:name:`` (or ``:label:``): its page, spec and options."""
+
+    page: Path
+    spec: str
+    options: dict[str, str]
 
 
 @dataclasses.dataclass
@@ -91,6 +102,29 @@ def site_summaries(root: Path) -> list[tuple[str, str | None]]:
             shape = _INPUT_SHAPE.search(match["options"])
             found[(match["spec"], shape[1].strip() or None if shape else None)] = None
     return list(found)
+
+
+def named_summaries(root: Path) -> dict[str, NamedSummary]:
+    """The site's summaries that a role or a quiz can name, by their normalised name (the
+    first one of a name wins, as the page order goes)."""
+    found: dict[str, NamedSummary] = {}
+    for path in _pages(root):
+        for match in _DIRECTIVE.finditer(_page_text(path)):
+            options = {m["name"]: m["value"] for m in _OPTION.finditer(match["options"])}
+            name = normalize_name(options.get("name") or options.get("label") or "")
+            if name and name not in found:
+                found[name] = NamedSummary(path, match["spec"], options)
+    return found
+
+
+def _pages(root: Path) -> list[Path]:
+    """The Markdown pages and notebooks under ``root``, but for builds and hidden folders."""
+    pages = []
+    for path in sorted([*root.rglob("*.md"), *root.rglob("*.ipynb")]):
+        parts = path.relative_to(root).parts
+        if not any(part in _SKIPPED or part.startswith(".") for part in parts[:-1]):
+            pages.append(path)
+    return pages
 
 
 def _page_text(path: Path) -> str:

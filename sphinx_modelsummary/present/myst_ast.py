@@ -13,6 +13,7 @@ import re
 
 from . import conventions as fmt, reasoning
 from ..model.expr import symbol_tex
+from .references import row_anchor
 from .view import SummaryOptions, select_rows
 
 INDENT = "\u00a0" * 3  # a nested layer's indent per level
@@ -75,7 +76,7 @@ def _container(record: dict, rows: list[dict], options: SummaryOptions, notes: d
         marks = notes["marks"].get(id(row))
         if marks:
             cells[0].append({"type": "superscript", "children": [text(",".join(marks))]})
-        body.append(_row(cells, columns))
+        body.append(_row(cells, columns, row_anchor(options.name, row["label"]) if options.name else ""))
     if options.totals:
         body.append(_row(_totals(record, columns), columns))
     table = {"type": "table", "class": " ".join(["modelsummary", *options.classes]), "children": [head, *body]}
@@ -88,8 +89,11 @@ def _container(record: dict, rows: list[dict], options: SummaryOptions, notes: d
     return container
 
 
-def _row(cells: list[list[dict]], columns: list[str], header: bool = False) -> dict:
+def _row(cells: list[list[dict]], columns: list[str], anchor: str = "", header: bool = False) -> dict:
+    """A table row; ``anchor`` makes it a target (the ``ms`` roles link to it)."""
     row = {"type": "tableRow", "children": []}
+    if anchor:
+        row.update(identifier=anchor, label=anchor)
     for key, children in zip(columns, cells):
         cell = {"type": "tableCell", "children": children}
         if header:

@@ -1,0 +1,92 @@
+"""The ``model-quiz`` directive for mystmd: the same quiz as Sphinx's, as MyST AST.
+
+The quiz is an ``exercise`` (mystmd numbers it, "Exercise 1", and ``[](#label)`` refers
+to it by its ``:label:`` or ``:name:``); its statements an ordered list; its answer a
+``details`` node, which mystmd shows closed, as the ``{dropdown}`` directive does.
+"""
+
+from __future__ import annotations
+
+from ..model.expr import symbol_tex
+from ..present import conventions as fmt
+from ..present.myst_ast import bullets, math, paragraph, strong, text
+from ..problems import Problem
+from ..settings import resolve_quiz_options
+from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
+from .directive import _lookup, _problem
+from .roles import find_named
+from .site import Site
+
+NAME = "model-quiz"
+
+
+def run_quiz(request: dict, site: Site) -> list[dict]:
+    """The nodes for one quiz (``{"arg", "options", "body", "node"}`` as mystmd sends it)."""
+    spec = str(request.get("arg") or "").strip()
+    line = ((request.get("node") or {}).get("position") or {}).get("start", {}).get("line")
+    nodes = [_problem(spec, line, *problem) for problem in site.problems]
+
+    def fail(subtype: str, message: str) -> list[dict]:
+        return nodes + [_problem(spec, line, subtype, f"{NAME}: {message}", error=True)]
+
+    try:
+        options = resolve_quiz_options(spec, request.get("options") or {})
+    except ValueError as error:
+        return fail(Problem.OPTION.value, str(error))
+    if options.summary:
+        named, trouble = find_named(site, options.summary, NAME)
+        if named is None:
+            return nodes + [_problem(spec, line, *trouble, error=True)]
+        record = named.record
+    else:
+        entry = _lookup(site, spec, options.input_shape or None)
+        if entry.error is not None:
+            return nodes + [_problem(spec, line, *entry.error, error=True)]
+        if entry.warning is not None:
+            nodes.append(_problem(spec, line, *entry.warning))
+        record = entry.record
+    source = factory_source(record) if options.show_code else None
+    if options.show_code and source is None:
+        nodes.append(_problem(spec, line, Problem.OPTION.value, f"{NAME}: :show-code: the source of "
+                              f"{record['model']['spec']} is not in the project (a .keras file, or an installed "
+                              "package); no code is shown"))
+    try:
+        quiz = quiz_from_options(record, options, "the above code fragment" if source else "the model")
+    except QuizError as error:
+        return fail(Problem.QUIZ.value, str(error))
+    except ValueError as error:
+        return fail(Problem.OPTION.value, str(error))
+    question = request.get("body") or [paragraph(text(quiz.question))]
+    shown = [{"type": "code", "lang": "python", "value": source, "class": "modelsummary-quiz-code"}] if source else []
+    exercise = {"type": "exercise", "enumerated": True, "class": " ".join(["modelsummary-quiz", *options.classes]),
+                "children": [*shown, *question, statements(quiz), answer(quiz)]}
+    if options.name:
+        exercise["label"] = options.name
+        exercise["identifier"] = " ".join(options.name.lower().split())
+    return nodes + [exercise]
+
+
+def statements(quiz: Quiz) -> dict:
+    return bullets([[text(s.text)] for s in quiz.statements], "modelsummary-quiz-statements", ordered=True)
+
+
+def answer(quiz: Quiz) -> dict:
+    """The correct statements and why, in a closed ``details``."""
+    numbers = ", ".join(str(n) for n in quiz.answer)
+    children = [{"type": "summary", "children": [text("Answer")]},
+                {**paragraph(strong("Answer:"), text(f" {numbers}")), "class": "modelsummary-quiz-key"}]
+    children += [paragraph(*_pieces(reasoning(statement))) for statement in quiz.statements]
+    children.append(paragraph(strong("Shapes:"), text(f" {quiz.shapes}")))
+    symbols = legend(quiz)
+    if symbols:
+        where = [strong("Where")]
+        for i, (symbol, meaning) in enumerate(symbols):
+            where += [text("; " if i else " "), math(symbol_tex(symbol)),
+                      text(f" {'stands for' if not i else 'for'} the {meaning}")]
+        children.append(paragraph(*where, text(".")))
+    return {"type": "details", "open": False, "class": "modelsummary-answer", "children": children}
+
+
+def _pieces(pieces: list) -> list[dict]:
+    return [text(p) if isinstance(p, str) else math(fmt.equation_latex(p.item, p.mode)) for p in pieces]
+
