@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str
         return 0
     with _nodes_output() as output:
         try:
-            run = _RUNS.get(tuple(argv[:2])) or (run_role if argv[:1] == ["--role"] and len(argv) == 2 else None)
+            run = _RUNS.get(tuple(argv)) if len(argv) == 2 else None
             if run is None:
                 raise ValueError(f"unknown request {' '.join(argv)!r}")
             request = json.load(sys.stdin)
@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str
     return 0
 
 
-_RUNS = {("--directive", NAME): run_directive, ("--directive", QUIZ): run_quiz}
+_RUNS = {("--directive", NAME): run_directive, ("--directive", QUIZ): run_quiz,
+         **{("--role", role): run_role for role in ROLES}}
 
 
 @contextlib.contextmanager

@@ -1,0 +1,207 @@
+"""The ``ms`` roles and ``model-quiz`` of the mystmd plugin, in this process (no node):
+numbers linked to their rows on any page of the site, the quiz's statements and its
+hidden answer, problems in the words of the Sphinx warnings; and the option grammar both
+front-ends share (``:layers:``, ``:label:``).
+
+The numbers are the seed CNN's, worked out by hand: 320 = 32 * (1 * 3 * 3 + 1),
+18,496 = 64 * (32 * 3 * 3 + 1), 16,010 = 10 * (5 * 5 * 64 + 1), 34,826 in all.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from docutils import nodes
+
+from mystmd_tool import REPO, find_nodes, node_text, plugin_env
+from sphinx_modelsummary.mystmd import plugin_spec
+from sphinx_modelsummary.mystmd.directive import run_directive
+from sphinx_modelsummary.mystmd.quiz import run_quiz
+from sphinx_modelsummary.mystmd.roles import run_role
+from sphinx_modelsummary.mystmd.site import make_site, named_summaries
+from sphinx_modelsummary.present.references import anchor_id
+from sphinx_modelsummary.present.view import SummaryOptions, select_rows
+from sphinx_modelsummary.settings import parse_layers, resolve_options, resolve_quiz_options
+
+pytest.importorskip("keras")
+
+PAGE = """\
+# Another page
+
+```{model-summary} mymodels:build_cnn
+:name: Seed CNN
+:layers: conv2d_1..flatten
+:columns: layer, params
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The example book with a second page holding a summary of a few rows, and a site on it."""
+    project = tmp_path_factory.mktemp("teaching") / "book"
+    shutil.copytree(REPO / "examples" / "jupyter-book-2", project,
+                    ignore=shutil.ignore_patterns("_build", "_modelsummary_cache", "__pycache__"))
+    (project / "excerpt.md").write_text(PAGE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        yield make_site()
+
+
+def role(site, name: str, target: str, line: int = 7) -> list[dict]:
+    return run_role({"name": name, "body": target, "node": {"type": "mystRole", "position": {"start": {"line": line}}}},
+                    site)
+
+
+def quiz(site, arg: str = "", **options: str) -> list[dict]:
+    return run_quiz({"name": "model-quiz", "arg": arg, "options": options,
+                     "node": {"type": "mystDirective", "position": {"start": {"line": 3}}}}, site)
+
+
+def test_the_spec_declares_every_role_and_the_quiz():
+    spec = plugin_spec()
+    assert [r["name"] for r in spec["roles"]] == ["ms:params", "ms:trainable", "ms:non-trainable", "ms:shape",
+                                                  "ms:activations", "ms:macs", "ms:formula", "ms:total"]
+    assert all(r["body"] == {"type": "string", "required": True} for r in spec["roles"])
+    summary, quiz_spec = spec["directives"]
+    assert quiz_spec["name"] == "model-quiz" and quiz_spec["body"]["type"] == "myst"
+    assert quiz_spec["options"]["name"]["alias"] == ["label"] and "summary" in quiz_spec["options"]
+
+
+def test_the_entry_file_answers_a_role_request(site):
+    done = subprocess.run([str(site.root / "modelsummary_plugin.py"), "--role", "ms:params"], cwd=site.root,
+                          input=json.dumps({"name": "ms:params", "body": "tbl-cnn/dense"}), capture_output=True,
+                          text=True, env=plugin_env(), timeout=600)
+    assert done.returncode == 0
+    (reference,) = json.loads(done.stdout)
+    assert reference["type"] == "crossReference" and node_text(reference) == "16,010"
+
+
+@pytest.mark.parametrize("name, target, shown", [
+    ("ms:params", "tbl-cnn/conv2d", "320"),
+    ("ms:params", "tbl-cnn/conv2d_1", "18,496"),
+    ("ms:trainable", "tbl-cnn/dense", "16,010"),
+    ("ms:non-trainable", "tbl-cnn/dense", "0"),
+    ("ms:shape", "tbl-cnn/conv2d", "(None, 26, 26, 32)"),
+    ("ms:activations", "tbl-cnn/conv2d", f"{26 * 26 * 32:,}"),
+    ("ms:macs", "tbl-cnn/conv2d", f"{26 * 26 * 32 * 3 * 3:,}"),  # one per weight per output position
+])
+def test_a_role_prints_the_number_and_links_to_its_row(site, name, target, shown):
+    (reference,) = role(site, name, target)
+    layer = target.split("/")[1]
+    assert reference["type"] == "crossReference" and node_text(reference) == shown
+    assert reference["identifier"] == f"tbl-cnn-{layer.replace('_', '-')}"
+
+
+def test_the_rows_carry_the_anchors_the_roles_link_to(site):
+    table = run_directive({"name": "model-summary", "arg": "mymodels:build_cnn", "options": {"label": "tbl-cnn"}},
+                          site)[0]
+    anchors = [row.get("identifier") for row in find_nodes(table, "tableRow")]
+    assert anchors == [None, "tbl-cnn-input-layer", "tbl-cnn-conv2d", "tbl-cnn-max-pooling2d", "tbl-cnn-conv2d-1",
+                       "tbl-cnn-max-pooling2d-1", "tbl-cnn-flatten", "tbl-cnn-dropout", "tbl-cnn-dense", None]
+    assert table["identifier"] == "tbl-cnn"
+
+
+def test_formula_and_total(site):
+    (formula,) = role(site, "ms:formula", "tbl-cnn/conv2d_1")
+    assert [m["value"] for m in find_nodes(formula, "inlineMath")] == [
+        r"64 \cdot \left(32 \cdot 3 \cdot 3 + 1\right) = 18{,}496"]
+    (total,) = role(site, "ms:total", "tbl-cnn")
+    assert node_text(total) == f"{320 + 18_496 + 16_010:,}" and total["identifier"] == "tbl-cnn"
+
+
+def test_a_summary_on_another_page_and_a_row_it_does_not_show(site):
+    assert set(named_summaries(site.root)) == {"tbl-cnn", "seed cnn"}
+    (shown,) = role(site, "ms:params", "Seed  CNN/conv2d_1")  # names are normalised as Sphinx does
+    assert node_text(shown) == "18,496" and shown["identifier"] == "seed-cnn-conv2d-1"
+    (hidden,) = role(site, "ms:params", "seed cnn/dense")  # not in the excerpt: the link goes to the table
+    assert node_text(hidden) == "16,010" and hidden["identifier"] == "seed cnn"
+
+
+@pytest.mark.parametrize("name, target, subtype, words", [
+    ("ms:params", "nosuch/conv2d", "unknown_summary", ":ms:params:`nosuch/conv2d`: no model-summary has :name: nosuch; "
+                                                      "the named ones: seed cnn, tbl-cnn"),
+    ("ms:params", "tbl-cnn/nosuch", "unknown_layer", "tbl-cnn has no layer 'nosuch'; the layers are input_layer, conv2d"),
+    ("ms:params", "tbl-cnn", "unknown_layer", "name a layer of tbl-cnn, one of input_layer"),
+    ("ms:total", "tbl-cnn/conv2d", "unknown_quantity", "the total is the model's; name the summary alone"),
+    ("ms:formula", "tbl-cnn/max_pooling2d", "unknown_quantity", "has no parameter formula"),
+    ("ms:colour", "tbl-cnn/conv2d", "unknown_quantity", ":ms:colour: is no role of the ms domain"),
+])
+def test_a_role_problem_is_a_warning_and_the_target_as_code(site, capsys, name, target, subtype, words):
+    (shown,) = role(site, name, target, line=12)
+    assert shown == {"type": "inlineCode", "value": target, "class": "modelsummary-problem"}
+    err = capsys.readouterr().err
+    assert f"(line 12): warning [modelsummary.{subtype}]" in err and words in err
+
+
+def test_a_quiz_on_a_named_summary(site):
+    (exercise,) = quiz(site, summary="tbl-cnn", label="quiz-cnn", ask="params", layers="conv2d, conv2d_1, dense",
+                       seed="3")
+    assert exercise["type"] == "exercise" and exercise["enumerated"] is True
+    assert (exercise["label"], exercise["identifier"]) == ("quiz-cnn", "quiz-cnn")
+    (statements,) = [n for n in find_nodes(exercise, "list") if n["class"] == "modelsummary-quiz-statements"]
+    texts = [node_text(item) for item in statements["children"]]
+    assert statements["ordered"] and len(texts) == 3
+    truths = ["has a total of 320 parameters", "has a total of 18,496 parameters", "has a total of 16,010 parameters"]
+    true_ones = [i for i, (said, truth) in enumerate(zip(texts, truths), 1) if truth in said]
+    (details,) = find_nodes(exercise, "details")
+    assert details["open"] is False and node_text(details["children"][0]) == "Answer"
+    assert node_text(details["children"][1]) == "Answer: " + ", ".join(map(str, true_ones))
+    assert 1 <= len(true_ones) < 3  # at least one wrong, at least one right
+    assert r"32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320" in node_text(details)
+
+
+def test_a_quiz_on_a_spec_with_its_own_question_and_a_range_of_layers(site):
+    body = [{"type": "paragraph", "children": [{"type": "text", "value": "Which are right?"}]}]
+    (exercise,) = run_quiz({"name": "model-quiz", "arg": "mymodels:build_cnn", "body": body,
+                            "options": {"ask": "output", "layers": "conv2d..max_pooling2d_1", "statements": "4"}}, site)
+    assert exercise["children"][0] == body[0]
+    statements = find_nodes(exercise, "listItem")
+    assert len(statements) == 4  # conv2d, max_pooling2d, conv2d_1, max_pooling2d_1
+    assert "Based on" not in node_text(exercise)
+
+
+@pytest.mark.parametrize("options, subtype, words", [
+    ({"summary": "nosuch"}, "unknown_summary", "model-quiz: no model-summary has :name: nosuch"),
+    ({"ask": "colour", "summary": "tbl-cnn"}, "option", ":ask: expected some of params, output, activations"),
+    ({}, "option", "give the model's spec or :summary:"),
+    ({"summary": "tbl-cnn", "statements": "40"}, "quiz", "statement(s)"),
+    ({"summary": "tbl-cnn", "misconceptions": "guessing"}, "option", ":misconceptions: expected some of"),
+])
+def test_a_quiz_problem_is_an_admonition(site, capsys, options, subtype, words):
+    (box,) = quiz(site, **options)
+    assert box["type"] == "admonition" and words in node_text(box)
+    assert f"[modelsummary.{subtype}]" in capsys.readouterr().err
+
+
+# What both front-ends share -----------------------------------------------------------------
+
+
+def test_anchors_are_made_as_docutils_makes_ids():
+    for text in ("tbl-cnn-conv2d_1", "Seed CNN-dense", "quiz cnn-max_pooling2d", "1st-Layer", "ünïcode-x"):
+        assert anchor_id(text) == nodes.make_id(text)
+
+
+def test_layers_are_names_or_ranges_in_both_directives():
+    assert parse_layers("conv2d..dense") == (("conv2d", "dense"),)
+    assert parse_layers("conv2d .. dense") == (("conv2d", "dense"),)
+    assert parse_layers("conv2d, dense") == (("conv2d", "conv2d"), ("dense", "dense"))
+    assert parse_layers("..flatten dense") == ((None, "flatten"), ("dense", "dense"))
+    for bad in ("", "..", "a..b..c"):
+        with pytest.raises(ValueError):
+            parse_layers(bad)
+    record = {"layers": [{"label": label, "depth": 0} for label in ("a", "b", "c", "d")]}
+    labels = [r["label"] for r in select_rows(record, SummaryOptions(layers=parse_layers("d, a..b")))]
+    assert labels == ["a", "b", "d"]  # in the model's order
+    assert resolve_quiz_options("m:f", {"layers": "b..c"}).layers == (("b", "c"),)
+
+
+def test_label_is_name_and_both_is_an_error():
+    assert resolve_options(None, {"label": "tbl"}).name == "tbl"
+    assert resolve_quiz_options("m:f", {"label": "q"}).name == "q"
+    for resolve in (lambda o: resolve_options(None, o), lambda o: resolve_quiz_options("m:f", o)):
+        with pytest.raises(ValueError, match=":name: and :label: both given"):
+            resolve({"label": "a", "name": "b"})
