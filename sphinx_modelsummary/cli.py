@@ -17,6 +17,8 @@ from .problems import ModelSpecError, Problem
 from .present.conventions import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
 from .problems import with_hint
 from .teach.misconceptions import MISCONCEPTIONS
+from .present.view import layer_labels
+from .settings import parse_layers
 from .teach.quiz import ASKS, QuizError, factory_source, make_quiz, parse_asks, parse_misconceptions, to_json
 
 OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
@@ -107,7 +109,7 @@ def quiz_main(argv: list[str]) -> int:
     try:
         record = summarize(args.spec, args.input_shape)
         code = factory_source(record) if args.show_code else None
-        layers = args.layers.replace(",", " ").split() if args.layers else None
+        layers = layer_labels(record, parse_layers(args.layers)) if args.layers else None  # as model-quiz reads them
         quiz = make_quiz(record, asks, layers, args.statements, args.seed, misconceptions,
                          "the above code fragment" if code else "the model")
     except ModelSpecError as error:

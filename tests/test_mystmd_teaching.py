@@ -148,7 +148,7 @@ def test_a_quiz_on_a_named_summary(site):
     truths = ["has a total of 320 parameters", "has a total of 18,496 parameters", "has a total of 16,010 parameters"]
     true_ones = [i for i, (said, truth) in enumerate(zip(texts, truths), 1) if truth in said]
     (details,) = find_nodes(exercise, "details")
-    assert details["open"] is False and node_text(details["children"][0]) == "Answer"
+    assert details["open"] is False and node_text(details["children"][0]) == "Show the answer"
     assert node_text(details["children"][1]) == "Answer: " + ", ".join(map(str, true_ones))
     assert 1 <= len(true_ones) < 3  # at least one wrong, at least one right
     assert r"32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320" in node_text(details)
@@ -205,3 +205,50 @@ def test_label_is_name_and_both_is_an_error():
     for resolve in (lambda o: resolve_options(None, o), lambda o: resolve_quiz_options("m:f", o)):
         with pytest.raises(ValueError, match=":name: and :label: both given"):
             resolve({"label": "a", "name": "b"})
+
+
+RST_PAGE = """\
+Teaching
+========
+
+.. model-summary:: examples.mnist:build_cnn
+   :label: seed
+   :columns: layer, params
+
+The second convolution has :ms:params:`seed/conv2d_1` parameters; try :numref:`seed-quiz`.
+
+.. model-quiz::
+   :summary: seed
+   :label: seed-quiz
+
+.. model-summary:: examples.mnist:build_cnn
+   :label: twice
+   :name: twice
+
+.. model-quiz::
+   :summary: seed
+   :label: a
+   :name: b
+"""
+
+
+def test_sphinx_reads_label_as_name_in_rst(tmp_path):
+    from old_sphinx import build, warnings
+    from test_directive import written
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "conf.py").write_text('extensions = ["sphinx_modelsummary"]\nnumfig = True\n'
+                                               'modelsummary_cache_dir = ""\n')
+    (tmp_path / "src" / "index.rst").write_text(RST_PAGE)
+    app = build(tmp_path / "src", "html", tmp_path / "out")
+    log = [line for line in warnings(app).splitlines() if "WARNING" in line]
+    both = ":name: and :label: both given; use one"
+    assert [line.split(": WARNING")[0].rsplit(":", 1)[1] for line in log] == ["14", "18"]  # the two with both
+    assert all(both in line and line.endswith("[modelsummary.option]") for line in log)
+    doctree = written(app, "index")
+    ids = {i for node in doctree.findall(nodes.Element) for i in node.get("ids", [])}
+    assert {"seed", "seed-conv2d-1", "seed-quiz"} <= ids
+    (reference,) = [r for r in doctree.findall(nodes.reference) if r.get("refid") == "seed-conv2d-1"]
+    assert reference.astext() == "18,496"
+    (numbered,) = [r for r in doctree.findall(nodes.reference) if r.get("refid") == "seed-quiz"]
+    assert numbered.astext() == "Quiz 1"  # a quiz is numbered, as mystmd numbers its exercise

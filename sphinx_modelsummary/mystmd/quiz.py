@@ -73,7 +73,7 @@ def statements(quiz: Quiz) -> dict:
 def answer(quiz: Quiz) -> dict:
     """The correct statements and why, in a closed ``details``."""
     numbers = ", ".join(str(n) for n in quiz.answer)
-    children = [{"type": "summary", "children": [text("Answer")]},
+    children = [{"type": "summary", "children": [text("Show the answer")]},  # as in Sphinx's HTML
                 {**paragraph(strong("Answer:"), text(f" {numbers}")), "class": "modelsummary-quiz-key"}]
     children += [paragraph(*_pieces(reasoning(statement))) for statement in quiz.statements]
     children.append(paragraph(strong("Shapes:"), text(f" {quiz.shapes}")))

@@ -27,7 +27,7 @@ from ..lookup import lookup
 from ..settings import QUIZ_SETTINGS, QuizOptions, resolve_quiz_options
 from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
 from .directive import lookup_call
-from .nodes import pending_quiz, quiz_answer
+from .nodes import pending_quiz, quiz_answer, quiz_box
 from .roles import ModelSummaryDomain
 from .warn import warn
 from .transforms import output_format
@@ -50,7 +50,7 @@ class ModelQuiz(SphinxDirective):
             settings = resolve_quiz_options(spec, self.options)
         except ValueError as error:
             return self._fail(Problem.OPTION.value, str(error))
-        box = nodes.container(classes=["modelsummary-quiz", *settings.classes])
+        box = quiz_box(classes=["modelsummary-quiz", *settings.classes])
         self.set_source_info(box)
         if settings.name:
             self.options["name"] = settings.name

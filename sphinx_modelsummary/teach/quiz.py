@@ -60,7 +60,7 @@ def parse_misconceptions(text) -> tuple[str, ...]:
     keys = tuple(dict.fromkeys(w.strip().lower() for w in words))
     unknown = [k for k in keys if k not in MISCONCEPTIONS]
     if unknown or not keys:
-        raise ValueError(f":misconceptions: expected some of {', '.join(MISCONCEPTIONS)}, not {text!r}")
+        raise ValueError(f"expected some of {', '.join(MISCONCEPTIONS)}, not {text!r}")
     return keys
 
 
@@ -87,7 +87,10 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
     model cannot give the quiz asked for.
     """
     context = Context(record)
-    misconceptions = parse_misconceptions(misconceptions) if misconceptions else None
+    try:
+        misconceptions = parse_misconceptions(misconceptions) if misconceptions else None
+    except ValueError as error:  # the directives pass the words on unchecked
+        raise ValueError(f":misconceptions: {error}") from None
     candidates = _candidates(context, asks, layers, [MISCONCEPTIONS[k] for k in (misconceptions or MISCONCEPTIONS)])
     count = statements or (len(candidates) if layers else min(DEFAULT_STATEMENTS, len(candidates)))
     if not candidates or count > len(candidates):
