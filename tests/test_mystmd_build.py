@@ -5,6 +5,7 @@ without internet, so the tests read the pages' AST, which mystmd writes first.""
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pytest
 
@@ -114,7 +115,8 @@ def test_the_roles_show_the_seeds_numbers_linked_to_their_rows(site):
         assert find_nodes(page, "mystRole") == [] and find_nodes(page, "mystDirective") == []
     assert role_facts(pages["index"]) == [r"32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320", f"{26 * 26 * 32:,}",
                                           "(None, 26, 26, 32)", "16,010", f"{5 * 5 * 64:,}", "34,826"]
-    rows = {row.get("identifier") for row in find_nodes(pages["index"], "tableRow")}
+    rows = {span.get("identifier") for row in find_nodes(pages["index"], "tableRow")
+            for span in find_nodes(row, "span")}
     references = [r for r in find_nodes(pages["index"], "crossReference") if r.get("class") == "modelsummary-ref"]
     assert all(r["resolved"] for r in references)
     assert {r["identifier"] for r in references} - {"tbl-cnn"} <= rows  # each number links to its row
@@ -207,3 +209,25 @@ def test_one_page_source_shows_the_same_facts_in_sphinx_and_mystmd(site, tmp_pat
         assert facts[docname]["answers"] == keys
     assert len(facts["quiz"]["statements"]) == 4 and facts["parameters"]["roles"][-1] == "34,826"
     assert "modelsummary" not in log, log  # :label: is :name: in Sphinx too: no warning, every role resolved
+
+
+def test_a_tex_export_has_the_quiz_and_its_answer(site, tmp_path):
+    myst, project, _ = site
+    book = tmp_path / "tex-book"
+    shutil.copytree(project, book, ignore=shutil.ignore_patterns("_build"))  # with the cache the site filled
+    quiz = book / "quiz.md"
+    quiz.write_text("---\nexports:\n  - format: tex\n    template: null\n    output: exports/quiz.tex\n---\n"
+                    + quiz.read_text())
+    done = subprocess.run([str(myst), "build", "quiz.md", "--tex"], cwd=book, env=plugin_env(), capture_output=True,
+                          text=True, timeout=600)
+    log = done.stdout + done.stderr
+    assert "Unhandled LaTeX" not in log, log
+    tex = (book / "exports" / "quiz.tex").read_text()
+    items = [line[len(r"\item "):] for line in tex.splitlines() if line.startswith(r"\item ")]
+    assert len(items) == 4 and all(item.startswith("The ") for item in items)
+    assert r"\label{quiz-cnn}" in tex and r"Exercise~\ref{quiz-cnn}" in tex
+    key = next(line for line in tex.splitlines() if line.startswith(r"\par\noindent\textbf{Answer:}"))
+    pages = built_pages(project)  # the same quiz on the site: the same answer
+    (details,) = find_nodes(pages["quiz"], "details")
+    assert key == r"\par\noindent\textbf{Answer:} " + node_text(details["children"][1])[len("Answer: "):] + r"\par"
+    assert "34,826" in tex  # the roles' numbers are in the prose too

@@ -99,9 +99,12 @@ def test_a_role_prints_the_number_and_links_to_its_row(site, name, target, shown
 def test_the_rows_carry_the_anchors_the_roles_link_to(site):
     table = run_directive({"name": "model-summary", "arg": "mymodels:build_cnn", "options": {"label": "tbl-cnn"}},
                           site)[0]
-    anchors = [row.get("identifier") for row in find_nodes(table, "tableRow")]
-    assert anchors == [None, "tbl-cnn-input-layer", "tbl-cnn-conv2d", "tbl-cnn-max-pooling2d", "tbl-cnn-conv2d-1",
-                       "tbl-cnn-max-pooling2d-1", "tbl-cnn-flatten", "tbl-cnn-dropout", "tbl-cnn-dense", None]
+    anchors = [[span["identifier"] for span in find_nodes(row["children"][0], "span")]
+               for row in find_nodes(table, "tableRow")]  # in the first cell, as Sphinx puts them
+    assert anchors == [[], ["tbl-cnn-input-layer"], ["tbl-cnn-conv2d"], ["tbl-cnn-max-pooling2d"], ["tbl-cnn-conv2d-1"],
+                       ["tbl-cnn-max-pooling2d-1"], ["tbl-cnn-flatten"], ["tbl-cnn-dropout"], ["tbl-cnn-dense"], []]
+    (first,) = find_nodes(find_nodes(table, "tableRow")[2]["children"][0], "span")
+    assert node_text(first) == "conv2d (Conv2D)"  # the anchor holds the cell's text: a link shows it
     assert table["identifier"] == "tbl-cnn"
 
 
@@ -138,8 +141,9 @@ def test_a_role_problem_is_a_warning_and_the_target_as_code(site, capsys, name, 
 
 
 def test_a_quiz_on_a_named_summary(site):
-    (exercise,) = quiz(site, summary="tbl-cnn", label="quiz-cnn", ask="params", layers="conv2d, conv2d_1, dense",
-                       seed="3")
+    (raw,) = quiz(site, summary="tbl-cnn", label="quiz-cnn", ask="params", layers="conv2d, conv2d_1, dense",
+                  seed="3")
+    (exercise,) = raw["children"]  # the site shows the children of a raw node, TeX its tex
     assert exercise["type"] == "exercise" and exercise["enumerated"] is True
     assert (exercise["label"], exercise["identifier"]) == ("quiz-cnn", "quiz-cnn")
     (statements,) = [n for n in find_nodes(exercise, "list") if n["class"] == "modelsummary-quiz-statements"]
@@ -152,12 +156,19 @@ def test_a_quiz_on_a_named_summary(site):
     assert node_text(details["children"][1]) == "Answer: " + ", ".join(map(str, true_ones))
     assert 1 <= len(true_ones) < 3  # at least one wrong, at least one right
     assert r"32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320" in node_text(details)
+    # TeX: numbered, the statements, then the answer and its formulas
+    assert raw["lang"] == "tex" and r"\label{quiz-cnn}\textbf{Exercise \themodelsummaryquiz}" in raw["tex"]
+    assert [line[len(r"\item "):] for line in raw["tex"].splitlines() if line.startswith(r"\item ")] == texts
+    assert r"\textbf{Answer:} " + ", ".join(map(str, true_ones)) in raw["tex"]
+    assert r"$k \cdot \left(f \cdot h \cdot w + 1\right) = 32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320$" in raw["tex"]
+    assert r"conv2d\_1" in raw["tex"]  # text escaped for LaTeX
 
 
 def test_a_quiz_on_a_spec_with_its_own_question_and_a_range_of_layers(site):
     body = [{"type": "paragraph", "children": [{"type": "text", "value": "Which are right?"}]}]
-    (exercise,) = run_quiz({"name": "model-quiz", "arg": "mymodels:build_cnn", "body": body,
-                            "options": {"ask": "output", "layers": "conv2d..max_pooling2d_1", "statements": "4"}}, site)
+    (raw,) = run_quiz({"name": "model-quiz", "arg": "mymodels:build_cnn", "body": body,
+                       "options": {"ask": "output", "layers": "conv2d..max_pooling2d_1", "statements": "4"}}, site)
+    (exercise,) = raw["children"]
     assert exercise["children"][0] == body[0]
     statements = find_nodes(exercise, "listItem")
     assert len(statements) == 4  # conv2d, max_pooling2d, conv2d_1, max_pooling2d_1

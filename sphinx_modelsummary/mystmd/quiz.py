@@ -2,7 +2,9 @@
 
 The quiz is an ``exercise`` (mystmd numbers it, "Exercise 1", and ``[](#label)`` refers
 to it by its ``:label:`` or ``:name:``); its statements an ordered list; its answer a
-``details`` node, which mystmd shows closed, as the ``{dropdown}`` directive does.
+``details`` node, which mystmd shows closed, as the ``{dropdown}`` directive does. For
+mystmd's TeX export, which writes neither, the quiz comes with its LaTeX
+(:mod:`.quiz_tex`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from ..problems import Problem
 from ..settings import resolve_quiz_options
 from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
 from .directive import _lookup, _problem
+from .quiz_tex import plain_text, quiz_tex
 from .roles import find_named
 from .site import Site
 
@@ -63,7 +66,8 @@ def run_quiz(request: dict, site: Site) -> list[dict]:
     if options.name:
         exercise["label"] = options.name
         exercise["identifier"] = " ".join(options.name.lower().split())
-    return nodes + [exercise]
+    latex = quiz_tex(quiz, plain_text(question), source, exercise.get("identifier", ""))
+    return nodes + [{"type": "raw", "lang": "tex", "tex": latex, "children": [exercise]}]
 
 
 def statements(quiz: Quiz) -> dict:

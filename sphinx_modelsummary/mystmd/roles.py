@@ -68,8 +68,9 @@ def run_role(request: dict, site: Site) -> list[dict]:
     shown = [myst_ast.math(quoted.latex) if quoted.item is not None else myst_ast.text(quoted.text)]
     anchor = (references.row_anchor(named.name, row["label"]) if row is not None and row["label"] in named.shown
               else named.identifier)
+    # The template keeps mystmd from putting its own words ("Table %s") in a TeX export
     return [{"type": "crossReference", "identifier": anchor, "label": anchor, "class": "modelsummary-ref",
-             "children": shown}]
+             "template": quoted.text, "children": shown}]
 
 
 def problem(role: str, line: int | None, subtype: str, message: str, target: str) -> list[dict]:

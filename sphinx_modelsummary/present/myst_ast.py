@@ -76,7 +76,10 @@ def _container(record: dict, rows: list[dict], options: SummaryOptions, notes: d
         marks = notes["marks"].get(id(row))
         if marks:
             cells[0].append({"type": "superscript", "children": [text(",".join(marks))]})
-        body.append(_row(cells, columns, row_anchor(options.name, row["label"]) if options.name else ""))
+        if options.name:  # a target the ms roles link to; the site's theme gives a span its id, not a row
+            anchor = row_anchor(options.name, row["label"])
+            cells[0] = [{"type": "span", "identifier": anchor, "label": anchor, "children": cells[0]}]
+        body.append(_row(cells, columns))
     if options.totals:
         body.append(_row(_totals(record, columns), columns))
     table = {"type": "table", "class": " ".join(["modelsummary", *options.classes]), "children": [head, *body]}
@@ -89,11 +92,8 @@ def _container(record: dict, rows: list[dict], options: SummaryOptions, notes: d
     return container
 
 
-def _row(cells: list[list[dict]], columns: list[str], anchor: str = "", header: bool = False) -> dict:
-    """A table row; ``anchor`` makes it a target (the ``ms`` roles link to it)."""
+def _row(cells: list[list[dict]], columns: list[str], header: bool = False) -> dict:
     row = {"type": "tableRow", "children": []}
-    if anchor:
-        row.update(identifier=anchor, label=anchor)
     for key, children in zip(columns, cells):
         cell = {"type": "tableCell", "children": children}
         if header:
