@@ -126,10 +126,10 @@ def test_the_roles_show_the_seeds_numbers_linked_to_their_rows(site):
 def test_a_role_resolves_a_summary_on_another_page(site):
     _, project, _ = site
     page = built_pages(project)["quiz"]
-    assert role_facts(page) == ["34,826", "18,496"]
+    assert role_facts(page) == ["34,826", "18,496", "320"]  # the last in the quiz's question
     remote = [r for r in find_nodes(page, "crossReference") if r.get("class") == "modelsummary-ref"]
     assert all(r["resolved"] and r.get("remote") for r in remote)
-    assert [r["identifier"] for r in remote] == ["tbl-cnn", "tbl-cnn-conv2d-1"]
+    assert [r["identifier"] for r in remote] == ["tbl-cnn", "tbl-cnn-conv2d-1", "tbl-cnn-conv2d"]
 
 
 def test_the_quiz_is_numbered_with_its_statements_and_a_hidden_answer(site):
@@ -137,6 +137,8 @@ def test_the_quiz_is_numbered_with_its_statements_and_a_hidden_answer(site):
     pages = built_pages(project)
     (exercise,) = find_nodes(pages["quiz"], "exercise")
     assert exercise["identifier"] == "quiz-cnn" and exercise["enumerator"] == "1"
+    assert node_text(exercise["children"][0]) == ("Which of these statements about the network of Table\u00a01, "
+                                                  "whose first layer has\n320 parameters, are right?")
     items = [node_text(item) for item in find_nodes(exercise, "list")[0]["children"]]
     assert len(items) == 4 and all(item.startswith("The ") for item in items)
     true = {"has a total of 320 parameters", "has a total of 18,496 parameters", "has a total of 16,010 parameters",
@@ -226,6 +228,7 @@ def test_a_tex_export_has_the_quiz_and_its_answer(site, tmp_path):
     items = [line[len(r"\item "):] for line in tex.splitlines() if line.startswith(r"\item ")]
     assert len(items) == 4 and all(item.startswith("The ") for item in items)
     assert r"\label{quiz-cnn}" in tex and r"Exercise~\ref{quiz-cnn}" in tex
+    assert "Which of these statements about the network of Table~\\ref{tbl-cnn}, whose first layer has\n320" in tex
     key = next(line for line in tex.splitlines() if line.startswith(r"\par\noindent\textbf{Answer:}"))
     pages = built_pages(project)  # the same quiz on the site: the same answer
     (details,) = find_nodes(pages["quiz"], "details")

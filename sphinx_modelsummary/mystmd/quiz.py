@@ -16,9 +16,9 @@ from ..problems import Problem
 from ..settings import resolve_quiz_options
 from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
 from .directive import _lookup, _problem
-from .quiz_tex import plain_text, quiz_tex
-from .roles import find_named
-from .site import Site
+from .quiz_tex import nodes_tex, quiz_tex, tex_text
+from .roles import find_named, run_role
+from .site import Site, named_summaries
 
 NAME = "model-quiz"
 
@@ -66,8 +66,23 @@ def run_quiz(request: dict, site: Site) -> list[dict]:
     if options.name:
         exercise["label"] = options.name
         exercise["identifier"] = " ".join(options.name.lower().split())
-    latex = quiz_tex(quiz, plain_text(question), source, exercise.get("identifier", ""))
+    asked = nodes_tex(request["body"], lambda name, target: _role_tex(name, target, site)) if request.get("body") \
+        else tex_text(quiz.question)
+    latex = quiz_tex(quiz, asked, source, exercise.get("identifier", ""))
     return nodes + [{"type": "raw", "lang": "tex", "tex": latex, "children": [exercise]}]
+
+
+def _role_tex(name: str, target: str, site: Site) -> str:
+    """What an ``ms`` role in the question shows, as LaTeX (another role: its text); a
+    reference to a summary is to its table, as mystmd writes it."""
+    if name == "ref":
+        known = " ".join(target.lower().split()) in named_summaries(site.root)
+        return ("Table~" if known else "") + rf"\ref{{{target.lower()}}}"
+    found = run_role({"name": name, "body": target}, site)
+    math = [n for n in found[0].get("children", []) if n["type"] == "inlineMath"] if found else []
+    if math:
+        return f"${math[0]['value']}$"
+    return tex_text(found[0].get("template") or found[0].get("value") or target) if found else tex_text(target)
 
 
 def statements(quiz: Quiz) -> dict:

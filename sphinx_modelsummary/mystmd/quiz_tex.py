@@ -21,19 +21,38 @@ def tex_text(text: str) -> str:
     return "".join(_ESCAPES.get(char, char) for char in text)
 
 
-def plain_text(nodes: list[dict]) -> str:
-    """The text of MyST nodes (an author's question), maths as its TeX source."""
-    return "".join(str(n.get("value", "")) + plain_text(n.get("children", [])) for n in nodes)
+def nodes_tex(nodes: list[dict], role_tex) -> str:
+    """An author's question (MyST nodes as mystmd parsed them, before its roles and
+    references are resolved) as LaTeX: ``role_tex(name, target)`` gives a role's text
+    (``name`` is ``ref`` for ``[](#target)``)."""
+    out = []
+    for node in nodes:
+        kind, children = node.get("type"), node.get("children") or []
+        if kind == "text":
+            out.append(tex_text(node.get("value", "")))
+        elif kind in ("inlineMath", "math"):
+            out.append(f"${node.get('value', '')}$")
+        elif kind == "inlineCode":
+            out.append(rf"\texttt{{{tex_text(node.get('value', ''))}}}")
+        elif kind == "mystRole":
+            out.append(role_tex(node.get("name", ""), node.get("value", "")))
+        elif kind == "link" and not children and str(node.get("url", "")).startswith("#"):
+            out.append(role_tex("ref", node["url"][1:]))
+        else:
+            out.append(nodes_tex(children, role_tex))
+        if kind == "paragraph":
+            out.append("\n\n")
+    return "".join(out).strip()
 
 
 def quiz_tex(quiz: Quiz, question: str, code: str | None, label: str) -> str:
-    """The whole quiz, its answer after the statements."""
+    """The whole quiz (``question`` already LaTeX), its answer after the statements."""
     target = rf"\label{{{label}}}" if label else ""
     lines = [rf"\ifcsname c@{_COUNTER}\endcsname\else\newcounter{{{_COUNTER}}}\fi",
              rf"\par\medskip\noindent\refstepcounter{{{_COUNTER}}}{target}\textbf{{Exercise \the{_COUNTER}}}\par"]
     if code:
         lines += [r"\begin{verbatim}", code, r"\end{verbatim}"]
-    lines += [tex_text(question), r"\begin{enumerate}"]
+    lines += [question, r"\begin{enumerate}"]
     lines += [rf"\item {tex_text(s.text)}" for s in quiz.statements]
     lines += [r"\end{enumerate}", rf"\par\noindent\textbf{{Answer:}} {', '.join(map(str, quiz.answer))}\par"]
     lines += [_pieces(reasoning(statement)) + r"\par" for statement in quiz.statements]
