@@ -213,15 +213,16 @@ def test_one_page_source_shows_the_same_facts_in_sphinx_and_mystmd(site, tmp_pat
     assert "modelsummary" not in log, log  # :label: is :name: in Sphinx too: no warning, every role resolved
 
 
-def test_a_tex_export_has_the_quiz_and_its_answer(site, tmp_path):
+def test_a_tex_export_has_the_roles_the_quiz_and_its_answer(site, tmp_path):
     myst, project, _ = site
     book = tmp_path / "tex-book"
     shutil.copytree(project, book, ignore=shutil.ignore_patterns("_build"))  # with the cache the site filled
-    quiz = book / "quiz.md"
-    quiz.write_text("---\nexports:\n  - format: tex\n    template: null\n    output: exports/quiz.tex\n---\n"
-                    + quiz.read_text())
-    done = subprocess.run([str(myst), "build", "quiz.md", "--tex"], cwd=book, env=plugin_env(), capture_output=True,
-                          text=True, timeout=600)
+    for page in ("parameters", "quiz"):
+        source = book / f"{page}.md"
+        source.write_text(f"---\nexports:\n  - format: tex\n    template: null\n    output: exports/{page}.tex\n---\n"
+                          + source.read_text())
+    done = subprocess.run([str(myst), "build", "parameters.md", "quiz.md", "--tex"], cwd=book, env=plugin_env(),
+                          capture_output=True, text=True, timeout=600)
     log = done.stdout + done.stderr
     assert "Unhandled LaTeX" not in log, log
     tex = (book / "exports" / "quiz.tex").read_text()
@@ -233,4 +234,7 @@ def test_a_tex_export_has_the_quiz_and_its_answer(site, tmp_path):
     pages = built_pages(project)  # the same quiz on the site: the same answer
     (details,) = find_nodes(pages["quiz"], "details")
     assert key == r"\par\noindent\textbf{Answer:} " + node_text(details["children"][1])[len("Answer: "):] + r"\par"
-    assert "34,826" in tex  # the roles' numbers are in the prose too
+    assert "has 34,826 parameters" in tex and "holds 18,496." in tex  # the roles' numbers, not "Table 1"
+    prose = (book / "exports" / "parameters.tex").read_text()
+    assert r"has $32~\cdot~\left(1~\cdot~3~\cdot~3~+~1\right)~=~320$" in prose  # a formula stays maths
+    assert "The dense layer's 16,010 parameters come from the 1,600 values" in " ".join(prose.replace("’", "'").split())

@@ -68,9 +68,18 @@ def run_role(request: dict, site: Site) -> list[dict]:
     shown = [myst_ast.math(quoted.latex) if quoted.item is not None else myst_ast.text(quoted.text)]
     anchor = (references.row_anchor(named.name, row["label"]) if row is not None and row["label"] in named.shown
               else named.identifier)
-    # The template keeps mystmd from putting its own words ("Table %s") in a TeX export
     return [{"type": "crossReference", "identifier": anchor, "label": anchor, "class": "modelsummary-ref",
-             "template": quoted.text, "children": shown}]
+             "template": _tex_template(quoted), "children": shown}]
+
+
+def _tex_template(quoted) -> str:
+    """What mystmd's TeX export writes for the role. Without a template it writes its own
+    words ("Table %s"); a template without ``%s`` makes it write the node's text, which
+    for a formula is its TeX outside maths. So a formula's template is the maths, and
+    the ``\ref`` that ``%s`` becomes is made to print nothing."""
+    if quoted.item is None:
+        return quoted.text
+    return f"${quoted.latex}${{\\renewcommand{{\\ref}}[1]{{}}%s}}"
 
 
 def problem(role: str, line: int | None, subtype: str, message: str, target: str) -> list[dict]:
