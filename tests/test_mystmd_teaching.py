@@ -48,6 +48,7 @@ def site(tmp_path_factory):
     (project / "excerpt.md").write_text(PAGE)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
+        patch.syspath_prepend(str(project))  # as the plugin's main() does
         yield make_site()
 
 
@@ -176,7 +177,7 @@ def test_a_quiz_on_a_spec_with_its_own_question_and_a_range_of_layers(site):
 
 
 @pytest.mark.parametrize("options, subtype, words", [
-    ({"summary": "nosuch"}, "unknown_summary", "model-quiz: no model-summary has :name: nosuch"),
+    ({"summary": "nosuch"}, "unknown_summary", "no model-summary has :name: nosuch"),
     ({"ask": "colour", "summary": "tbl-cnn"}, "option", ":ask: expected some of params, output, activations"),
     ({}, "option", "give the model's spec or :summary:"),
     ({"summary": "tbl-cnn", "statements": "40"}, "quiz", "statement(s)"),
@@ -185,7 +186,16 @@ def test_a_quiz_on_a_spec_with_its_own_question_and_a_range_of_layers(site):
 def test_a_quiz_problem_is_an_admonition(site, capsys, options, subtype, words):
     (box,) = quiz(site, **options)
     assert box["type"] == "admonition" and words in node_text(box)
-    assert f"[modelsummary.{subtype}]" in capsys.readouterr().err
+    assert node_text(box["children"][0]) == f"model-quiz: error ({subtype})"
+    assert f"model-quiz (line 3): error [modelsummary.{subtype}]" in capsys.readouterr().err
+
+
+def test_a_quiz_on_a_bad_spec_says_so_and_shows_nothing_else(site, capsys):
+    (box,) = quiz(site, "mymodels:no_such_model")
+    assert box["type"] == "admonition" and box["kind"] == "error"
+    assert node_text(box["children"][0]) == "model-quiz: error (attribute)"
+    assert "'mymodels' has no attribute 'no_such_model'" in node_text(box)
+    assert "[modelsummary.attribute]" in capsys.readouterr().err
 
 
 # What both front-ends share -----------------------------------------------------------------

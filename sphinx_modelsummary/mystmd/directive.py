@@ -47,12 +47,13 @@ def _lookup(site: Site, spec: str, input_shape: str | None):
     return lookup(spec_text, input_shape, base_dir, site.root, site.cache, site.mode)
 
 
-def _problem(spec: str, line: int | None, subtype: str, message: str, error: bool = False) -> dict:
+def _problem(spec: str, line: int | None, subtype: str, message: str, error: bool = False,
+             directive: str = "model-summary") -> dict:
     """A problem as mystmd users see one: an admonition in the page, and a line on stderr."""
     message = with_hint("mystmd", subtype, message)
     if spec and spec not in message:
         message = f"{spec}: {message}"
     kind = "error" if error else "warning"
     where = f" (line {line})" if line else ""
-    print(f"model-summary{where}: {kind} [modelsummary.{subtype}]: {message}", file=sys.stderr)
-    return myst_ast.admonition(kind, f"model-summary: {kind} ({subtype})", message)
+    print(f"{directive}{where}: {kind} [modelsummary.{subtype}]: {message}", file=sys.stderr)
+    return myst_ast.admonition(kind, f"{directive}: {kind} ({subtype})", message)

@@ -27,38 +27,38 @@ def run_quiz(request: dict, site: Site) -> list[dict]:
     """The nodes for one quiz (``{"arg", "options", "body", "node"}`` as mystmd sends it)."""
     spec = str(request.get("arg") or "").strip()
     line = ((request.get("node") or {}).get("position") or {}).get("start", {}).get("line")
-    nodes = [_problem(spec, line, *problem) for problem in site.problems]
+    nodes = [_problem(spec, line, *problem, directive=NAME) for problem in site.problems]
 
-    def fail(subtype: str, message: str) -> list[dict]:
-        return nodes + [_problem(spec, line, subtype, f"{NAME}: {message}", error=True)]
+    def report(subtype: str, message: str, error: bool = False) -> list[dict]:
+        nodes.append(_problem(spec, line, subtype, message.removeprefix(f"{NAME}: "), error, NAME))
+        return nodes
 
     try:
         options = resolve_quiz_options(spec, request.get("options") or {})
     except ValueError as error:
-        return fail(Problem.OPTION.value, str(error))
+        return report(Problem.OPTION.value, str(error), error=True)
     if options.summary:
         named, trouble = find_named(site, options.summary, NAME)
         if named is None:
-            return nodes + [_problem(spec, line, *trouble, error=True)]
+            return report(*trouble, error=True)
         record = named.record
     else:
         entry = _lookup(site, spec, options.input_shape or None)
         if entry.error is not None:
-            return nodes + [_problem(spec, line, *entry.error, error=True)]
+            return report(*entry.error, error=True)
         if entry.warning is not None:
-            nodes.append(_problem(spec, line, *entry.warning))
+            report(*entry.warning)
         record = entry.record
     source = factory_source(record) if options.show_code else None
     if options.show_code and source is None:
-        nodes.append(_problem(spec, line, Problem.OPTION.value, f"{NAME}: :show-code: the source of "
-                              f"{record['model']['spec']} is not in the project (a .keras file, or an installed "
-                              "package); no code is shown"))
+        report(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the project "
+                                     "(a .keras file, or an installed package); no code is shown")
     try:
         quiz = quiz_from_options(record, options, "the above code fragment" if source else "the model")
     except QuizError as error:
-        return fail(Problem.QUIZ.value, str(error))
+        return report(Problem.QUIZ.value, str(error), error=True)
     except ValueError as error:
-        return fail(Problem.OPTION.value, str(error))
+        return report(Problem.OPTION.value, str(error), error=True)
     question = request.get("body") or [paragraph(text(quiz.question))]
     shown = [{"type": "code", "lang": "python", "value": source, "class": "modelsummary-quiz-code"}] if source else []
     exercise = {"type": "exercise", "enumerated": True, "class": " ".join(["modelsummary-quiz", *options.classes]),
