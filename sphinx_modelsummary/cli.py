@@ -12,14 +12,14 @@ import argparse
 import json
 import os
 import sys
+from types import SimpleNamespace
 
 from .problems import ModelSpecError, Problem
 from .present.conventions import ASCII, COLUMNS, DEFAULT_COLUMNS, FORMULA_MODES, UNICODE, parse_columns
 from .problems import with_hint
 from .teach.misconceptions import MISCONCEPTIONS
-from .present.view import layer_labels
 from .settings import parse_layers
-from .teach.quiz import ASKS, QuizError, factory_source, make_quiz, parse_asks, parse_misconceptions, to_json
+from .teach.quiz import ASKS, QuizError, factory_source, parse_asks, parse_misconceptions, quiz_from_options, to_json
 
 OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -109,9 +109,9 @@ def quiz_main(argv: list[str]) -> int:
     try:
         record = summarize(args.spec, args.input_shape)
         code = factory_source(record) if args.show_code else None
-        layers = layer_labels(record, parse_layers(args.layers)) if args.layers else None  # as model-quiz reads them
-        quiz = make_quiz(record, asks, layers, args.statements, args.seed, misconceptions,
-                         "the above code fragment" if code else "the model")
+        options = SimpleNamespace(asks=asks, layers=parse_layers(args.layers) if args.layers else (),
+                                  statements=args.statements, seed=args.seed, misconceptions=misconceptions)
+        quiz = quiz_from_options(record, options, "the above code fragment" if code else "the model")
     except ModelSpecError as error:
         print(f"sphinx-modelsummary: error ({error.problem.value}): {error}", file=sys.stderr)
         return 1

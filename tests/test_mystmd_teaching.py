@@ -273,3 +273,10 @@ def test_sphinx_reads_label_as_name_in_rst(tmp_path):
     assert reference.astext() == "18,496"
     (numbered,) = [r for r in doctree.findall(nodes.reference) if r.get("refid") == "seed-quiz"]
     assert numbered.astext() == "Quiz 1"  # a quiz is numbered, as mystmd numbers its exercise
+
+
+def test_a_range_of_layers_skips_what_a_quiz_cannot_ask_about(site):
+    (raw,) = quiz(site, summary="tbl-cnn", ask="params", layers="..conv2d_1")  # from the input layer on
+    texts = [node_text(item) for item in find_nodes(raw, "listItem")]
+    # conv2d, max_pooling2d, conv2d_1: the input layer is no statement's subject
+    assert len(texts) == 3 and texts[1].startswith("The first max pooling layer")

@@ -64,9 +64,6 @@ def layer_labels(record: dict, ranges) -> list[str]:
     them), in the order given; raises ``ValueError`` naming a layer that is not there."""
     labels: list[str] = []
     for first, last in ranges:
-        if first == last:
-            labels.append(first)  # one name: the caller says whether it is there
-            continue
         rows = record["layers"]
         names = (first or rows[0]["label"], last or rows[-1]["label"])
         picked = visible_rows(record, None, names)

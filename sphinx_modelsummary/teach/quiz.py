@@ -123,9 +123,23 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
 def quiz_from_options(record: dict, options, about: str = "the model") -> Quiz:
     """:func:`make_quiz` with a front-end's parsed options (``asks``, ``layers`` as
     ``first..last`` ranges, ``statements``, ``seed``, ``misconceptions``)."""
-    layers = layer_labels(record, options.layers) if options.layers else None
+    layers = _asked_layers(record, options.layers) if options.layers else None
     return make_quiz(record, options.asks, layers, options.statements, options.seed,
                      options.misconceptions or None, about)
+
+
+def _asked_layers(record: dict, ranges) -> list[str]:
+    """The labels ``:layers:`` names: a name as it is (:func:`make_quiz` says if it
+    cannot be asked about), a range's layers that a statement can be about (not the
+    input, not inside a nested model)."""
+    askable = {row["label"] for row in Context(record).rows}
+    labels: list[str] = []
+    for first, last in ranges:
+        if first is not None and first == last:
+            labels.append(first)
+        else:
+            labels += [label for label in layer_labels(record, [(first, last)]) if label in askable]
+    return list(dict.fromkeys(labels))
 
 
 def _candidates(context: Context, asks, layers, allowed: list) -> list[_Candidate]:
