@@ -22,9 +22,9 @@ from .model.clean import one_line
 from .present.conventions import ASCII, UNICODE, to_ascii
 from .present.view import SummaryOptions, select_rows
 from .problems import Hint, Problem, describe
-from .settings import OPTIONS, Setting, parse_bool, record_problems, resolve_options
+from .settings import OPTIONS, Setting, parse_bool, parse_layers, record_problems, resolve_options
 from .teach.misconceptions import MISCONCEPTIONS
-from .teach.quiz import ASKS, QuizError, factory_source, make_quiz, parse_asks, parse_misconceptions, to_json
+from .teach.quiz import ASKS, QuizError, factory_source, parse_asks, parse_misconceptions, quiz_from_options, to_json
 
 OK, MODEL_ERROR, USAGE_ERROR, INTERNAL_ERROR, OUTPUT_ERROR, INTERRUPTED = 0, 1, 2, 3, 4, 130
 PROG = "sphinx-modelsummary"
@@ -243,9 +243,9 @@ def _quiz(argv: list[str]) -> int:
     record = entry.record
     try:
         code = factory_source(record) if args.show_code else None
-        layers = args.layers.replace(",", " ").split() if args.layers else None
-        quiz = make_quiz(record, asks, layers, args.statements, args.seed, misconceptions,
-                         "the above code fragment" if code else "the model")
+        options = SimpleNamespace(asks=asks, layers=parse_layers(args.layers) if args.layers else (),
+                                  statements=args.statements, seed=args.seed, misconceptions=misconceptions)
+        quiz = quiz_from_options(record, options, "the above code fragment" if code else "the model")
     except (QuizError, ValueError) as error:
         _say(Problem.QUIZ, str(error))
         return MODEL_ERROR

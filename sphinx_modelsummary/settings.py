@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from typing import Any, Callable
 
 from .present import conventions as fmt
+from .present.references import normalize_name, parse_asks
 from .present.view import SummaryOptions
 from .lookup import MODES
 from .problems import Problem, Report
@@ -72,18 +74,21 @@ def parse_depth(value: Any) -> int | None:
     return depth
 
 
-def parse_layers(value: Any) -> tuple[str | None, str | None]:
-    """``first..last`` (either end may be left out: ``conv2d..``, ``..dense``) or one name."""
-    text = str(value or "").strip()
-    if not text:
-        raise ValueError("expected 'first..last' (layer names), not nothing")
-    first, dots, last = text.partition("..")
-    first, last = first.strip() or None, last.strip() or None
-    if not dots:
-        last = first
-    if ".." in (last or "") or (first is None and last is None):
-        raise ValueError(f"expected 'first..last' (layer names), not {value!r}")
-    return first, last
+def parse_layers(value: Any) -> tuple[tuple[str | None, str | None], ...]:
+    """Layers by name, separated by commas or spaces, each one name or a range
+    ``first..last`` (either end may be left out: ``conv2d..``, ``..dense``): a tuple of
+    ``(first, last)`` ranges, one name being ``(name, name)``."""
+    text = re.sub(r"\s*\.\.\s*", "..", _names(value, "layer names", ", ")).strip()
+    picks = []
+    for item in text.replace(",", " ").split():
+        first, dots, last = item.partition("..")
+        first, last = first or None, (last or None) if dots else first
+        if ".." in (last or "") or (first is None and last is None):
+            raise ValueError(f"expected layer names or 'first..last' ranges, not {value!r}")
+        picks.append((first, last))
+    if not picks:
+        raise ValueError("expected layer names or 'first..last' ranges, not nothing")
+    return tuple(picks)
 
 
 def parse_count(value: Any) -> int:
@@ -212,6 +217,33 @@ def directive_label(option: str) -> str:
     return f":{option}:"
 
 
+def label_as_name(options: dict[str, Any], label: Callable[[str], str] = directive_label) -> dict[str, Any]:
+    """``:label:`` (mystmd's word) read as ``:name:`` (Sphinx's); both is a ValueError."""
+    if "label" not in options:
+        return options
+    if "name" in options:
+        raise ValueError(f"{label('name')} and {label('label')} both given; use one "
+                         f"({label('label')} is another word for {label('name')})")
+    return {("name" if key == "label" else key): value for key, value in options.items()}
+
+
+def _parse_given(settings: dict[str, Setting], options: dict[str, Any], directive: str,
+                 label: Callable[[str], str] = directive_label) -> dict[str, Any]:
+    """The fields of the options given, parsed; a ``ValueError`` names the bad option as
+    ``label`` spells it (``:depth:`` in a directive, ``--depth`` on the command line)."""
+    given: dict[str, Any] = {}
+    for option, raw in label_as_name(options, label).items():
+        setting = settings.get(option)
+        if setting is None:
+            raise ValueError(_named(label, option, f"is not an option of {directive}; the options are ")
+                             + ", ".join(label(name) for name in settings))
+        try:
+            given[setting.field] = setting.parse(raw)
+        except ValueError as error:
+            raise ValueError(_named(label, option, str(error))) from None
+    return given
+
+
 def _named(label: Callable[[str], str], option: str, text: str) -> str:
     """``:depth: expected ...`` in a directive, ``--depth: expected ...`` on the command line."""
     name = label(option)
@@ -225,16 +257,7 @@ def resolve_options(config, options: dict[str, Any], label: Callable[[str], str]
     (``:depth:`` in a directive, ``--depth`` on the command line).
     """
     values = config_defaults(config)
-    given: dict[str, Any] = {}
-    for option, raw in options.items():
-        setting = _BY_OPTION.get(option)
-        if setting is None:
-            raise ValueError(_named(label, option, "is not an option of model-summary; the options are ")
-                             + ", ".join(label(name) for name in _BY_OPTION))
-        try:
-            given[setting.field] = setting.parse(raw)
-        except ValueError as error:
-            raise ValueError(_named(label, option, str(error))) from None
+    given = _parse_given(_BY_OPTION, options, "model-summary", label)
     if "depth" in given and "expand_nested" in given:
         raise ValueError(f"{label('depth')} and {label('expand-nested')} both given; use one")
     values.update(given)
@@ -256,3 +279,70 @@ def record_problems(record: dict, options: SummaryOptions, label: Callable[[str]
         problems.append(Report(Problem.EXPECT, f"the model has {fmt.count_text(total)} parameters, "
                                                f"{label('expect-params')} says {fmt.count_text(options.expect_params)}"))
     return problems
+
+
+# model-quiz ---------------------------------------------------------------------------------
+
+
+def parse_statements(value: Any) -> int:
+    count = parse_count(value)
+    if count < 1:
+        raise ValueError(f"expected a whole number from 1 up, not {value!r}")
+    return count
+
+
+def parse_seed(value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number, not {value!r}") from None
+
+
+def parse_words(value: Any) -> tuple[str, ...]:
+    """Words separated by commas or spaces, in lower case (the quiz checks them)."""
+    words = tuple(dict.fromkeys(_names(value, "words", " ").replace(",", " ").lower().split()))
+    if not words:
+        raise ValueError("expected some words, separated by commas or spaces")
+    return words
+
+
+@dataclasses.dataclass(frozen=True)
+class QuizOptions:
+    """A ``model-quiz``'s options, validated (misconceptions are checked by the quiz)."""
+
+    asks: tuple[str, ...] = ("params",)
+    layers: tuple[tuple[str | None, str | None], ...] = ()
+    statements: int | None = None
+    seed: int = 0
+    misconceptions: tuple[str, ...] = ()
+    show_code: bool = False
+    summary: str = ""
+    input_shape: str = ""
+    classes: tuple[str, ...] = ()
+    name: str = ""
+
+
+QUIZ_SETTINGS = (
+    Setting("ask", "asks", parse_asks),
+    Setting("layers", "layers", parse_layers),
+    Setting("statements", "statements", parse_statements),
+    Setting("seed", "seed", parse_seed),
+    Setting("misconceptions", "misconceptions", parse_words),
+    Setting("show-code", "show_code", parse_bool),
+    Setting("summary", "summary", normalize_name),
+    Setting("input-shape", "input_shape", _text),
+    Setting("class", "classes", parse_classes),
+    Setting("name", "name", _text),
+)
+_QUIZ_BY_OPTION = {s.option: s for s in QUIZ_SETTINGS}
+
+
+def resolve_quiz_options(spec: str, options: dict[str, Any]) -> QuizOptions:
+    """A quiz's options (on the model ``spec``, or on ``:summary:`` when ``spec`` is empty),
+    as :class:`QuizOptions`; a ``ValueError`` says what is wrong."""
+    quiz = QuizOptions(**_parse_given(_QUIZ_BY_OPTION, options, "model-quiz"))
+    if bool(spec.strip()) == bool(quiz.summary):
+        raise ValueError("give the model's spec or :summary: (a model-summary's :name:), one of the two")
+    if quiz.summary and quiz.input_shape:
+        raise ValueError(":input-shape: belongs to a spec; the summary has its own")
+    return quiz

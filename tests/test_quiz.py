@@ -247,6 +247,13 @@ def test_cli_text_and_markdown():
     assert "**Answer:** 3, 4" in markdown and "max\\_pooling2d" in markdown
 
 
+def test_cli_layers_take_ranges_as_the_directives_do():
+    ranged = run("examples.mnist:build_cnn", "--layers", "conv2d..conv2d_1, dense", "--format", "json")
+    assert ranged.returncode == 0, ranged.stderr
+    layers = [s["layer"] for s in json.loads(ranged.stdout)["statements"]]
+    assert layers == ["conv2d", "max_pooling2d", "conv2d_1", "dense"]
+
+
 def test_cli_errors():
     result = run("examples.mnist:build_cnn", "--layers", "nope")
     assert result.returncode == 1 and "error (quiz)" in result.stderr and "Traceback" not in result.stderr

@@ -21,7 +21,8 @@ def run_directive(request: dict, site: Site) -> list[dict]:
     spec = str(request.get("arg") or "").strip()
     where = (request.get("node") or {}).get("position")  # the directive's page position, for mystmd's log
     nodes = [_problem(spec, where, *problem) for problem in site.problems]
-    given = {key: value for key, value in (request.get("options") or {}).items() if key in _OPTION_NAMES}
+    given = {key: value for key, value in (request.get("options") or {}).items()
+             if key in _OPTION_NAMES or key == "label"}
     try:
         options = resolve_options(site.defaults, given)
     except ValueError as error:
@@ -49,20 +50,20 @@ def _lookup(site: Site, spec: str, input_shape: str | None):
     return lookup(spec_text, input_shape, base_dir, site.root, site.cache, site.mode)
 
 
-def _problem(spec: str, position: dict | None, problem: Problem, message: str, hint: Hint | None = None,
-             error: bool = False) -> dict:
+def _problem(spec: str, position: dict | None, problem: Problem | str, message: str, hint: Hint | None = None,
+             error: bool = False, directive: str = "model-summary") -> dict:
     """A problem as mystmd users see one: an admonition in the page, a line in the
     ``myst build`` log with the page and line (see :func:`log_node`), and a line on stderr."""
     message = one_line(describe("mystmd", problem, message, hint))
     # the log's words are the Sphinx warning's: "model-summary SPEC: message [modelsummary.subtype]"
-    logged = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
+    logged = f"{directive}: {message}" if spec in message else f"{directive} {spec}: {message}"
     if spec and spec not in message:
         message = f"{spec}: {message}"
     kind, subtype = "error" if error else "warning", Problem(problem).value
     line = ((position or {}).get("start") or {}).get("line")
     where = f" (line {line})" if line else ""
-    print(f"model-summary{where}: {kind} [modelsummary.{subtype}]: {message}", file=sys.stderr)
-    box = myst_ast.admonition(kind, f"model-summary: {kind} ({subtype})", message)
+    print(f"{directive}{where}: {kind} [modelsummary.{subtype}]: {message}", file=sys.stderr)
+    box = myst_ast.admonition(kind, f"{directive}: {kind} ({subtype})", message)
     box["children"][-1]["children"].append(log_node(f"{logged} [modelsummary.{subtype}]", position))
     return box
 

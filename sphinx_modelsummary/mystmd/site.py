@@ -14,6 +14,7 @@ from typing import Any
 
 from ..cache import SummaryCache
 from ..lookup import lookup
+from ..present.references import normalize_name
 from ..problems import Problem, Report
 from ..settings import CACHE_DIR, Setting, setting_named
 
@@ -22,6 +23,16 @@ _PAGES = (".md", ".ipynb")
 _DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{model-summary\}[ \t]*(?P<spec>.*?)[ \t]*$"
                         r"(?P<options>(?:\n[ \t]*:[\w-]+:.*$)*)", re.M)
 _INPUT_SHAPE = re.compile(r"^[ \t]*:input-shape:(.*)$", re.M)
+_OPTION = re.compile(r"^[ \t]*:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$", re.M)
+
+
+@dataclasses.dataclass(frozen=True)
+class NamedSummary:
+    """A ``model-summary`` with a ``:name:`` (or ``:label:``): its page, spec and options."""
+
+    page: Path
+    spec: str
+    options: dict[str, str]
 
 
 @dataclasses.dataclass
@@ -180,6 +191,19 @@ def _walk_pages(root: Path, folder: Path, ignored: set[Path]) -> list[Path]:
         elif path.suffix in _PAGES:
             pages.append(path)
     return pages
+
+
+def named_summaries(root: Path) -> dict[str, NamedSummary]:
+    """The site's summaries that a role or a quiz can name, by their normalised name (the
+    first one of a name wins, as the page order goes)."""
+    found: dict[str, NamedSummary] = {}
+    for path in site_pages(root):
+        for match in _DIRECTIVE.finditer(_page_text(path)):
+            options = {m["name"]: m["value"] for m in _OPTION.finditer(match["options"])}
+            name = normalize_name(options.get("name") or options.get("label") or "")
+            if name and name not in found:
+                found[name] = NamedSummary(path, match["spec"], options)
+    return found
 
 
 def _page_text(path: Path) -> str:

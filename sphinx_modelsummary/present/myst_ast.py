@@ -14,6 +14,7 @@ import re
 
 from . import conventions as fmt, reasoning
 from ..model.expr import symbol_tex
+from .references import row_anchor
 from .view import SummaryOptions, select_rows
 from .walk import walk_branches
 
@@ -78,6 +79,9 @@ def _container(record: dict, rows: list[dict], options: SummaryOptions, notes: d
         marks = notes["marks"].get(id(row))
         if marks:
             cells[0].append({"type": "superscript", "children": [text(",".join(marks))]})
+        if options.name:  # a target the ms roles link to; the site's theme gives a span its id, not a row
+            anchor = row_anchor(options.name, row["label"])
+            cells[0] = [{"type": "span", "identifier": anchor, "label": anchor, "children": cells[0]}]
         body.append(_row(cells, columns))
     if options.totals:
         body.append(_row(_totals(record, columns), columns))

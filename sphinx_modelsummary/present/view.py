@@ -18,7 +18,7 @@ class SummaryOptions:
     shape_derivations: bool = True
     explain: bool = False
     depth: int | None = None  # None: every level of nested models
-    layers: tuple[str | None, str | None] | None = None  # (first, last) label; None: open end
+    layers: tuple[tuple[str | None, str | None], ...] | None = None  # (first, last) labels; None: open end
     totals: bool = True
     legend: bool = True
     caption: str = ""
@@ -41,16 +41,33 @@ def visible_rows(record: dict, depth: int | None = None, names: tuple[str, str] 
 
 
 def select_rows(record: dict, options: SummaryOptions) -> list[dict]:
-    """The rows to show: down to ``options.depth``, within ``options.layers``.
+    """The rows to show: down to ``options.depth``, within the ranges of ``options.layers``
+    (in the model's order, each row once).
 
     Raises ``ValueError`` naming a layer that is not there.
     """
     rows = visible_rows(record, options.depth)
     if not options.layers or not rows:
         return rows
-    first, last = options.layers
-    names = (first or rows[0]["label"], last or rows[-1]["label"])
-    chosen = visible_rows(record, options.depth, names)
-    if not chosen:
-        raise ValueError(f"layer {names[0]!r} comes after {names[1]!r}")
-    return chosen
+    chosen: set[int] = set()
+    for first, last in options.layers:
+        names = (first or rows[0]["label"], last or rows[-1]["label"])
+        picked = visible_rows(record, options.depth, names)
+        if not picked:
+            raise ValueError(f"layer {names[0]!r} comes after {names[1]!r}")
+        chosen.update(id(row) for row in picked)
+    return [row for row in rows if id(row) in chosen]
+
+
+def layer_labels(record: dict, ranges) -> list[str]:
+    """The labels of every layer (at any depth) within ``ranges`` (as ``:layers:`` gives
+    them), in the order given; raises ``ValueError`` naming a layer that is not there."""
+    labels: list[str] = []
+    for first, last in ranges:
+        rows = record["layers"]
+        names = (first or rows[0]["label"], last or rows[-1]["label"])
+        picked = visible_rows(record, None, names)
+        if not picked:
+            raise ValueError(f"layer {names[0]!r} comes after {names[1]!r}")
+        labels += [row["label"] for row in picked]
+    return list(dict.fromkeys(labels))

@@ -17,7 +17,7 @@ from ..cache import package_digest
 from ..lookup import prefetch
 from .directive import ModelSummary, find_summaries, lookup_call
 from .config import SETTINGS, check_config
-from .nodes import ANSWER_VISITORS, pending_quiz, pending_summary, quiz_answer
+from .nodes import ANSWER_VISITORS, pending_quiz, pending_summary, quiz_answer, quiz_box, quiz_title
 from .quiz import AnswersForTheBuilder, MakeQuizzes, ModelQuiz
 from .roles import ModelSummaryDomain, outdated_references
 from .transforms import RenderSummaries, TypesetFormulas
@@ -31,6 +31,7 @@ JS_FILE = "modelsummary.js"
 
 def _config_inited(app, config) -> None:
     """A bad ``modelsummary_*`` value is a warning naming it; its default stands in."""
+    config.numfig_format = {"quiz": "Quiz %s", **(config.numfig_format or {})}
     check_config(config)
     static = str(STATIC_DIR)
     if static not in [str(p) for p in config.html_static_path]:
@@ -67,6 +68,7 @@ def setup(app) -> dict[str, Any]:
     app.add_node(pending_summary)
     app.add_node(pending_quiz)
     app.add_node(quiz_answer, **ANSWER_VISITORS)
+    app.add_enumerable_node(quiz_box, "quiz", quiz_title)
     app.add_post_transform(RenderSummaries)
     app.add_post_transform(TypesetFormulas)
     app.add_post_transform(MakeQuizzes)

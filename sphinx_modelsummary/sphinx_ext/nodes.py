@@ -16,6 +16,15 @@ class quiz_answer(nodes.General, nodes.Element):
     """A quiz's answer: the correct statements and the reasoning."""
 
 
+class quiz_box(nodes.container):
+    """A quiz: numbered as a ``quiz`` (``numfig_format``: ``Quiz %s``), so ``:numref:``
+    and MyST's ``[](#name)`` refer to it; every writer writes it as a container."""
+
+
+def quiz_title(node: quiz_box) -> str:
+    return "Quiz"
+
+
 class pending_quiz(nodes.General, nodes.Element):
     """A quiz on a named summary, made when the page is written (``summary``, ``settings``)."""
 

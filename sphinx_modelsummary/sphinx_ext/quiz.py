@@ -10,7 +10,6 @@ are documented in ``docs/teaching-reference.rst``.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from docutils import nodes
@@ -25,70 +24,15 @@ from ..present.doctree import math_node
 from ..model.expr import symbol_tex
 from ..problems import Problem
 from ..lookup import lookup
-from ..teach.quiz import Quiz, QuizError, factory_source, legend, make_quiz, parse_asks, parse_misconceptions, reasoning
+from ..settings import QUIZ_SETTINGS, QuizOptions, resolve_quiz_options
+from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
 from .directive import lookup_call
-from ..settings import parse_bool, parse_classes, parse_count
-from .nodes import pending_quiz, quiz_answer
+from .nodes import pending_quiz, quiz_answer, quiz_box
 from .roles import ModelSummaryDomain
 from .warn import warn
 from .transforms import output_format
 
 logger = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass(frozen=True)
-class QuizSettings:
-    asks: tuple[str, ...] = ("params",)
-    layers: tuple[str, ...] = ()
-    statements: int | None = None
-    seed: int = 0
-    misconceptions: tuple[str, ...] = ()
-    show_code: bool = False
-    summary: str = ""
-    input_shape: str = ""
-    classes: tuple[str, ...] = ()
-
-
-def _layers(value: Any) -> tuple[str, ...]:
-    names = tuple(str(value or "").replace(",", " ").split())
-    if not names:
-        raise ValueError("expected layer names, separated by commas or spaces")
-    return names
-
-
-def _statements(value: Any) -> int:
-    count = parse_count(value)
-    if count < 1:
-        raise ValueError(f"expected a whole number from 1 up, not {value!r}")
-    return count
-
-
-def _seed(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"expected a whole number, not {value!r}") from None
-
-
-_PARSERS = {
-    "ask": ("asks", parse_asks), "layers": ("layers", _layers), "statements": ("statements", _statements),
-    "seed": ("seed", _seed), "misconceptions": ("misconceptions", parse_misconceptions),
-    "show-code": ("show_code", parse_bool), "summary": ("summary", lambda v: nodes.fully_normalize_name(str(v or ""))),
-    "input-shape": ("input_shape", lambda v: str(v or "").strip()), "class": ("classes", parse_classes),
-}
-
-
-def parse_settings(options: dict[str, Any]) -> QuizSettings:
-    """The options as :class:`QuizSettings`; a ``ValueError`` names the bad one."""
-    values = {}
-    for option, raw in options.items():
-        if option in _PARSERS:
-            field, parse = _PARSERS[option]
-            try:
-                values[field] = parse(raw)
-            except ValueError as error:
-                raise ValueError(f":{option}: {error}") from None
-    return QuizSettings(**values)
 
 
 class ModelQuiz(SphinxDirective):
@@ -97,22 +41,19 @@ class ModelQuiz(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True  # the question, in place of the default one
-    option_spec = {**{option: directives.unchanged for option in _PARSERS}, "name": directives.unchanged}
+    option_spec = {**{setting.option: directives.unchanged for setting in QUIZ_SETTINGS},
+                   "label": directives.unchanged}  # mystmd's word for :name:
 
     def run(self) -> list[nodes.Node]:
+        spec = self.arguments[0].strip() if self.arguments else ""
         try:
-            settings = parse_settings(self.options)
+            settings = resolve_quiz_options(spec, self.options)
         except ValueError as error:
             return self._fail(Problem.OPTION.value, str(error))
-        spec = self.arguments[0].strip() if self.arguments else ""
-        if bool(spec) == bool(settings.summary):
-            return self._fail(Problem.OPTION.value, "give the model's spec or :summary: (a model-summary's "
-                                                    ":name:), one of the two")
-        if settings.summary and settings.input_shape:
-            return self._fail(Problem.OPTION.value, ":input-shape: belongs to a spec; the summary has its own")
-        box = nodes.container(classes=["modelsummary-quiz", *settings.classes])
+        box = quiz_box(classes=["modelsummary-quiz", *settings.classes])
         self.set_source_info(box)
-        if self.options.get("name"):
+        if settings.name:
+            self.options["name"] = settings.name
             self.add_name(box)
         question = self._question() if self.content else []
         if settings.summary:
@@ -154,7 +95,7 @@ def _problem(error: ValueError) -> tuple[str, str]:
     return (Problem.QUIZ if isinstance(error, QuizError) else Problem.OPTION).value, str(error)
 
 
-def quiz_nodes(record: dict, settings: QuizSettings, asked: bool, warn_about) -> tuple[list, list]:
+def quiz_nodes(record: dict, settings: QuizOptions, asked: bool, warn_about) -> tuple[list, list]:
     """The model's code (``:show-code:``), and the question (unless ``asked``), the
     statements and the answer.
 
@@ -164,8 +105,7 @@ def quiz_nodes(record: dict, settings: QuizSettings, asked: bool, warn_about) ->
     if settings.show_code and code is None:
         warn_about(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the "
                                          "project (a .keras file, or an installed package); no code is shown")
-    quiz = make_quiz(record, settings.asks, settings.layers or None, settings.statements, settings.seed,
-                     settings.misconceptions or None, "the above code fragment" if code else "the model")
+    quiz = quiz_from_options(record, settings, "the above code fragment" if code else "the model")
     shown = [nodes.literal_block(code, code, language="python", classes=["modelsummary-quiz-code"])] if code else []
     made = [] if asked else [nodes.paragraph(quiz.question, quiz.question, classes=["modelsummary-quiz-question"])]
     statements = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",

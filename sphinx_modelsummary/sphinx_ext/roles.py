@@ -19,30 +19,21 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from ..present import conventions as fmt
-from ..present.doctree import math_node, row_anchor
-from ..problems import Problem
-from ..model.expr import group
 from ..lookup import lookup
+from ..present import references
+from ..present.doctree import math_node, row_anchor
+from ..present.references import QUANTITIES
+from ..problems import Problem
 from .directive import cache_for
 from .nodes import pending_quiz, pending_summary
 from .warn import warn
 
 logger = logging.getLogger(__name__)
 
-#: role name -> what it prints
-QUANTITIES = {
-    "params": "the layer's parameters", "trainable": "its trainable parameters",
-    "non-trainable": "its non-trainable parameters", "shape": "its output shape",
-    "activations": "the values it outputs per sample", "macs": "its multiply-accumulates per sample",
-    "formula": "its parameter formula with the numbers put in", "total": "the model's parameters",
-}
-
-
 def split_target(target: str) -> tuple[str, str]:
-    """``quiz-cnn/conv2d`` -> (``quiz-cnn``, ``conv2d``); names are normalised as ``:name:`` is."""
-    name, _, layer = target.partition("/")
-    return nodes.fully_normalize_name(name), layer.strip()
+    """``quiz-cnn/conv2d`` -> (``quiz-cnn``, ``conv2d``), the name normalised as ``:name:`` is."""
+    name, layer = references.split_target(target)
+    return nodes.fully_normalize_name(name), layer
 
 
 class ModelSummaryDomain(Domain):
@@ -96,8 +87,7 @@ class ModelSummaryDomain(Domain):
         """The summary named ``name`` and its record, or ``None`` after a located warning."""
         info = self.summaries.get(name)
         if info is None:
-            known = ", ".join(sorted(self.summaries)) or "none"
-            warn(node, Problem.UNKNOWN_SUMMARY, f"{what}: no model-summary has :name: {name}; the named ones: {known}")
+            warn(node, Problem.UNKNOWN_SUMMARY, references.unknown_summary(what, name, self.summaries))
             return None
         spec, input_shape, base_dir = info["lookup"]
         config = self.env.config
@@ -115,23 +105,15 @@ class ModelSummaryDomain(Domain):
         if found is None:
             return contnode
         info, record = found
-        if typ == "total":
-            if layer:
-                warn(node, Problem.UNKNOWN_QUANTITY, f"{what}: the total is the model's; name the summary alone, "
-                     f"or use :{self.name}:params: for a layer")
-                return contnode
-            content = nodes.inline("", group(record["totals"]["params"]), classes=["modelsummary-ref"])
-            return make_refnode(builder, fromdocname, info["docname"], info["id"], content, f"{name}: total")
-        rows = {r["label"]: r for r in record["layers"]}
-        row = rows.get(layer) or next((r for r in record["layers"] if r["name"] == layer), None)
+        resolved = references.resolve(record, typ, name, layer, what, self.name)
+        if resolved.problem is not None:
+            warn(node, *resolved.problem)
+            return contnode
+        quoted, row = resolved.quoted, resolved.row
+        content = (nodes.inline("", quoted.text, classes=["modelsummary-ref"]) if quoted.item is None
+                   else math_node(quoted.latex, quoted.text))
         if row is None:
-            problem = f"{name} has no layer {layer!r}; the layers are" if layer else f"name a layer of {name}, one of"
-            warn(node, Problem.UNKNOWN_LAYER, f"{what}: {problem} {', '.join(rows)}")
-            return contnode
-        content = _quantity(typ, row)
-        if isinstance(content, str):
-            warn(node, Problem.UNKNOWN_QUANTITY, f"{what}: {content}")
-            return contnode
+            return make_refnode(builder, fromdocname, info["docname"], info["id"], content, f"{name}: total")
         anchor = row_anchor(info["anchor"], row["label"]) if row["label"] in info["shown"] else info["id"]
         return make_refnode(builder, fromdocname, info["docname"], anchor, content, f"{name}: {row['label']}")
 
@@ -139,35 +121,10 @@ class ModelSummaryDomain(Domain):
         return []
 
 
-def _quantity(typ: str, row: dict) -> nodes.Node | str:
-    """The node that prints the quantity, or why the layer has none."""
-    who = f"{row['label']} ({row['class']})"
-    if typ == "formula":
-        if row["formula"] is None:
-            return f"{who} has no parameter formula: {row.get('no_params_reason') or 'it has no weights'}"
-        item = row["formula"]
-        return math_node(fmt.equation_latex(item, "substituted"), fmt.equation(item, "substituted"))
-    if typ == "shape":
-        text = fmt.shapes_text(row["output_shapes"])
-    elif typ == "activations":
-        if row["activations"] is None:
-            return f"the size of what {who} outputs is not known (a free axis)"
-        text = group(row["activations"])
-    elif typ == "macs":
-        if row["macs"] is None:
-            return (f"the multiply-accumulates of {who} are not known (they depend on a size the input "
-                    "leaves open, or on code of the layer's own)")
-        text = group(row["macs"])
-    else:
-        text = group(row["params"][{"params": "total", "non-trainable": "non_trainable"}.get(typ, typ)])
-    return nodes.inline("", text, classes=["modelsummary-ref"])
-
-
 def _unknown_role(typ, rawtext, text, lineno, inliner, options=None, content=()):
     literal = nodes.literal(rawtext, text)
     literal.source, literal.line = inliner.reporter.get_source_and_line(lineno)
-    warn(literal, Problem.UNKNOWN_QUANTITY,
-         f":{typ}: is no role of the ms domain; the roles are {', '.join('ms:' + q for q in QUANTITIES)}")
+    warn(literal, Problem.UNKNOWN_QUANTITY, references.unknown_role(typ))
     return [literal], []
 
 

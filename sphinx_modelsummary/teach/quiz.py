@@ -19,12 +19,11 @@ from pathlib import Path
 
 from ..present import conventions as fmt
 from ..present.reasoning import shape_walk
+from ..present.references import ASKS, parse_asks  # noqa: F401 (parse_asks: the quiz's words, in one place)
+from ..present.view import layer_labels
 from ..model.expr import group
 from .misconceptions import MISCONCEPTIONS, WINDOWED, Context, Equation, Wrong
 
-ASKS = {"params": "parameters (weights and biases)", "output": "output shape",
-        "activations": "activations (the values it outputs per sample)"}
-_ASK_ALIASES = {"parameters": "params", "shape": "output", "output-shape": "output", "outputs": "output"}
 DEFAULT_STATEMENTS = 4
 
 
@@ -56,18 +55,9 @@ class Quiz:
         return [s.number for s in self.statements if s.true]
 
 
-def parse_asks(text) -> tuple[str, ...]:
-    """``"params, output"`` -> ``("params", "output")``; raises ValueError for anything else."""
-    words = [w.strip().lower() for w in str(text or "").replace(",", " ").split()]
-    asks = tuple(dict.fromkeys(_ASK_ALIASES.get(w, w) for w in words))
-    unknown = [w for w in asks if w not in ASKS]
-    if unknown or not asks:
-        raise ValueError(f"expected some of {', '.join(ASKS)}, not {text!r}")
-    return asks
-
-
 def parse_misconceptions(text) -> tuple[str, ...]:
-    keys = tuple(dict.fromkeys(w.strip().lower() for w in str(text or "").replace(",", " ").split()))
+    words = text if isinstance(text, (list, tuple)) else str(text or "").replace(",", " ").split()
+    keys = tuple(dict.fromkeys(w.strip().lower() for w in words))
     unknown = [k for k in keys if k not in MISCONCEPTIONS]
     if unknown or not keys:
         raise ValueError(f"expected some of {', '.join(MISCONCEPTIONS)}, not {text!r}")
@@ -97,6 +87,10 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
     model cannot give the quiz asked for.
     """
     context = Context(record)
+    try:
+        misconceptions = parse_misconceptions(misconceptions) if misconceptions else None
+    except ValueError as error:  # the directives pass the words on unchecked
+        raise ValueError(f":misconceptions: {error}") from None
     candidates = _candidates(context, asks, layers, [MISCONCEPTIONS[k] for k in (misconceptions or MISCONCEPTIONS)])
     count = statements or (len(candidates) if layers else min(DEFAULT_STATEMENTS, len(candidates)))
     if not candidates or count > len(candidates):
@@ -124,6 +118,28 @@ def make_quiz(record: dict, asks=("params",), layers=None, statements: int | Non
                               candidate.wrongs.get(mistake)))
     question = f"Based on {about}, what are the correct statements regarding each layer’s {_asks_text(asks)}?"
     return Quiz(question, made, shape_walk(record, width=None))  # each renderer wraps it
+
+
+def quiz_from_options(record: dict, options, about: str = "the model") -> Quiz:
+    """:func:`make_quiz` with a front-end's parsed options (``asks``, ``layers`` as
+    ``first..last`` ranges, ``statements``, ``seed``, ``misconceptions``)."""
+    layers = _asked_layers(record, options.layers) if options.layers else None
+    return make_quiz(record, options.asks, layers, options.statements, options.seed,
+                     options.misconceptions or None, about)
+
+
+def _asked_layers(record: dict, ranges) -> list[str]:
+    """The labels ``:layers:`` names: a name as it is (:func:`make_quiz` says if it
+    cannot be asked about), a range's layers that a statement can be about (not the
+    input, not inside a nested model)."""
+    askable = {row["label"] for row in Context(record).rows}
+    labels: list[str] = []
+    for first, last in ranges:
+        if first is not None and first == last:
+            labels.append(first)
+        else:
+            labels += [label for label in layer_labels(record, [(first, last)]) if label in askable]
+    return list(dict.fromkeys(labels))
 
 
 def _candidates(context: Context, asks, layers, allowed: list) -> list[_Candidate]:
