@@ -46,6 +46,8 @@ def site(tmp_path_factory):
     shutil.copytree(REPO / "examples" / "jupyter-book-2", project,
                     ignore=shutil.ignore_patterns("_build", "_modelsummary_cache", "__pycache__"))
     (project / "excerpt.md").write_text(PAGE)
+    config = project / "myst.yml"  # a page of the site is in its toc
+    config.write_text(config.read_text().replace("    - file: quiz.md\n", "    - file: quiz.md\n    - file: excerpt.md\n"))
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
         patch.syspath_prepend(str(project))  # as the plugin's main() does
@@ -135,8 +137,11 @@ def test_a_summary_on_another_page_and_a_row_it_does_not_show(site):
     ("ms:colour", "tbl-cnn/conv2d", "unknown_quantity", ":ms:colour: is no role of the ms domain"),
 ])
 def test_a_role_problem_is_a_warning_and_the_target_as_code(site, capsys, name, target, subtype, words):
-    (shown,) = role(site, name, target, line=12)
+    shown, logged = role(site, name, target, line=12)
     assert shown == {"type": "inlineCode", "value": target, "class": "modelsummary-problem"}
+    # mystmd prints an unresolved reference in its log, at the role's page and line
+    assert logged["type"] == "crossReference" and logged["position"]["start"]["line"] == 12
+    assert words in logged["identifier"] and logged["identifier"].endswith(f"[modelsummary.{subtype}]")
     err = capsys.readouterr().err
     assert f"(line 12): warning [modelsummary.{subtype}]" in err and words in err
 

@@ -89,7 +89,7 @@ def test_flags_are_read_as_the_directive_reads_its_options():
     assert argv[:2] == ["--explain=", "a:b"] and "--totals=no" in argv
     args = cli.summary_parser().parse_args(argv)
     options = cli.summary_options(args)
-    assert options.layers == ("conv2d", "dense") and options.depth == 0
+    assert options.layers == (("conv2d", "dense"),) and options.depth == 0
     assert options.explain is True and options.totals is False and options.legend is True
     assert options.columns == ("layer", "params") and options.expect_params == 34826
     assert options.formula == "both" and options.shape_derivations is True  # the table's defaults
@@ -132,7 +132,7 @@ def test_a_bug_is_one_line_and_status_3_in_both_commands(capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "make_quiz", broken)
+    monkeypatch.setattr(cli, "quiz_from_options", broken)
     monkeypatch.setattr(cli, "render", broken)
     for argv in (["quiz", "a:b"], ["a:b"]):
         assert cli.main(argv) == 3
