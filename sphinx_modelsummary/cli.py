@@ -242,7 +242,7 @@ def _quiz(argv: list[str]) -> int:
         return INTERNAL_ERROR if entry.error.problem == Problem.INTERNAL else MODEL_ERROR
     record = entry.record
     try:
-        code = factory_source(record) if args.show_code else None
+        code = factory_source(record, os.getcwd()) if args.show_code else None
         options = SimpleNamespace(asks=asks, layers=parse_layers(args.layers) if args.layers else (),
                                   statements=args.statements, seed=args.seed, misconceptions=misconceptions)
         quiz = quiz_from_options(record, options, "the above code fragment" if code else "the model")

@@ -17,6 +17,8 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from sphinx_modelsummary.teach import misconceptions, quiz  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
 from sphinx_modelsummary.model.spec import fresh_names  # noqa: E402
 from sphinx_modelsummary.model.summary import summarize  # noqa: E402
 
@@ -207,11 +209,11 @@ def test_statements_and_layers_options(built):
 
 def test_factory_source_reads_the_code_without_importing_it(built):
     record, _ = built["examples.mnist:build_cnn"]
-    code = quiz.factory_source(record)
+    code = quiz.factory_source(record, REPO)
     assert code.startswith("def build_cnn():") and "layers.Conv2D(32, kernel_size=(3, 3)" in code
     assert "build_cnn_deferred" not in code
-    assert quiz.factory_source({"model": {"spec": "models/cnn.keras", "sources": ["/x/models/cnn.keras"]}}) is None
-    assert quiz.factory_source({"model": {"spec": "keras.applications:MobileNetV2()", "sources": []}}) is None
+    assert quiz.factory_source({"model": {"spec": "models/cnn.keras", "sources": ["/x/models/cnn.keras"]}}, REPO) is None
+    assert quiz.factory_source({"model": {"spec": "keras.applications:MobileNetV2()", "sources": []}}, REPO) is None
 
 
 # The command line ---------------------------------------------------------------------------

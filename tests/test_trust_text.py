@@ -234,3 +234,32 @@ def test_control_characters_reach_no_output(tmp_path, builder):
             ElementTree.fromstring(text.encode())  # well-formed
     shown = "".join(p.read_text() for p in outputs)
     assert "evil\\x1b[2J\\x0a\\x0aname\\x08\\x00" in shown.replace("&#92;", "\\")
+
+
+# :show-code: ----------------------------------------------------------------------------------------
+
+def test_show_code_reads_only_the_specs_own_module_inside_the_project(seed, tmp_path):
+    from sphinx_modelsummary.teach.quiz import factory_source
+
+    project, outside = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "examples").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    outside.mkdir()
+    (project / "examples" / "mnist.py").write_text("def build_cnn():\n    return 'the model'\n")
+    (outside / "mnist.py").write_text("def build_cnn():\n    TOKEN = 'secret'\n")
+    record = copy.deepcopy(seed)
+    record["model"]["sources"] = [str(outside / "mnist.py")]  # what a hostile entry could list
+    assert factory_source(record, project) is None
+    record["model"]["sources"] = [str(project / "examples" / "mnist.py")]
+    assert "the model" in factory_source(record, project)
+
+
+def test_an_entry_whose_record_names_another_spec_is_refused(seed, tmp_path):
+    from sphinx_modelsummary.cache import SummaryCache
+
+    cache = SummaryCache(tmp_path / "cache", tmp_path)
+    record = copy.deepcopy(seed)
+    record["model"]["spec"] = "mysite.settings:TOKEN"
+    cache.store("examples.mnist:build_cnn", None, record)
+    found = cache.load("examples.mnist:build_cnn", None)
+    assert found.record is None and "not of 'examples.mnist:build_cnn'" in found.missing

@@ -255,4 +255,8 @@ def entry_problem(entry, spec: str, input_shape: str) -> str:
         return "a source path holds a NUL character"
     if entry["spec"] != spec or re.sub(r"\s+", "", entry["input_shape"] or "") != input_shape:
         return f"it is the entry of {entry['spec']!r} (input shape {entry['input_shape']!r})"
-    return record_problem(entry["record"])
+    problem = record_problem(entry["record"])
+    if not problem and not spec.endswith(".keras") and entry["record"]["model"]["spec"] != spec:
+        # a quiz shows the code of the record's spec: it must be the one the page names
+        problem = f"its record is of {entry['record']['model']['spec'][:80]!r}, not of {spec[:80]!r}"
+    return problem

@@ -49,7 +49,7 @@ def run_quiz(request: dict, site: Site) -> list[dict]:
         if entry.warning is not None:
             report(*entry.warning)
         record = entry.record
-    source = factory_source(record) if options.show_code else None
+    source = factory_source(record, site.root) if options.show_code else None
     if options.show_code and source is None:
         report(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the project "
                                      "(a .keras file, or an installed package); no code is shown")

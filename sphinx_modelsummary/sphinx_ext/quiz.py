@@ -10,6 +10,7 @@ are documented in ``docs/teaching-reference.rst``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -70,7 +71,7 @@ class ModelQuiz(SphinxDirective):
         if entry.warning is not None:
             self._warn(*entry.warning)
         try:
-            code, rest = quiz_nodes(entry.record, settings, bool(question), self._warn)
+            code, rest = quiz_nodes(entry.record, settings, bool(question), self._warn, Path(self.env.srcdir))
         except (QuizError, ValueError) as error:
             return self._fail(*_problem(error))
         box.extend([*code, *question, *rest])
@@ -95,13 +96,13 @@ def _problem(error: ValueError) -> tuple[str, str]:
     return (Problem.QUIZ if isinstance(error, QuizError) else Problem.OPTION).value, str(error)
 
 
-def quiz_nodes(record: dict, settings: QuizOptions, asked: bool, warn_about) -> tuple[list, list]:
+def quiz_nodes(record: dict, settings: QuizOptions, asked: bool, warn_about, srcdir: Path) -> tuple[list, list]:
     """The model's code (``:show-code:``), and the question (unless ``asked``), the
-    statements and the answer.
+    statements and the answer. ``:show-code:`` shows code of the project ``srcdir`` is in.
 
     Raises :class:`QuizError` or ``ValueError`` (a bad ``:layers:``) for a quiz that cannot be made.
     """
-    code = factory_source(record) if settings.show_code else None
+    code = factory_source(record, srcdir) if settings.show_code else None
     if settings.show_code and code is None:
         warn_about(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the "
                                          "project (a .keras file, or an installed package); no code is shown")
@@ -153,7 +154,8 @@ class MakeQuizzes(SphinxPostTransform):
             try:
                 if found is not None:
                     code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
-                                            lambda subtype, message, at=pending: warn(at, subtype, f"model-quiz: {message}"))
+                                            lambda subtype, message, at=pending: warn(at, subtype, f"model-quiz: {message}"),
+                                            Path(self.env.srcdir))
             except (QuizError, ValueError) as error:
                 subtype, message = _problem(error)
                 warn(pending, subtype, f"model-quiz: {message}")

@@ -294,9 +294,11 @@ def to_json(quiz: Quiz, record: dict) -> dict:
 # The model's code ------------------------------------------------------------------------
 
 
-def factory_source(record: dict) -> str | None:
+def factory_source(record: dict, near: str | Path) -> str | None:
     """The source of the spec's attribute (the factory, class or assignment), read from its
-    file without importing it; ``None`` for a ``.keras`` file or code outside the project."""
+    module's file without importing it; ``None`` for a ``.keras`` file, or a file that is
+    not a regular file inside the project of the folder ``near`` (a cache entry is input
+    from outside: it could name any file)."""
     module, _, attr = record["model"]["spec"].partition(":")
     attr = attr.split("(")[0].strip()
     if not attr:
@@ -305,7 +307,7 @@ def factory_source(record: dict) -> str | None:
     files = [Path(p) for p in record["model"].get("sources") or []]
     path = next((p for p in files if p.with_suffix("").as_posix().endswith(tail)
                  or p.as_posix().endswith(f"{tail}/__init__.py")), None)
-    if path is None:
+    if path is None or path.suffix != ".py" or not _inside(path, project_root(near)) or not path.is_file():
         return None
     try:
         text = path.read_text(encoding="utf-8")
@@ -321,6 +323,26 @@ def factory_source(record: dict) -> str | None:
     first = min([found.lineno, *(d.lineno for d in getattr(found, "decorator_list", []))])
     lines = text.splitlines()[first - 1:found.end_lineno]
     return textwrap.dedent("\n".join(lines))
+
+
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", ".hg")
+
+
+def project_root(near: str | Path) -> Path:
+    """The project a folder is in: the nearest folder from ``near`` up that holds a
+    repository or a Python project's file, else the folder above ``near`` (a docs folder's
+    code sits beside it)."""
+    start = Path(near).resolve()
+    found = next((folder for folder in (start, *start.parents)
+                  if any((folder / marker).exists() for marker in PROJECT_MARKERS)), None)
+    return found or start.parent
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL
+        return False
 
 
 def _defines(node: ast.AST, name: str) -> bool:
