@@ -29,6 +29,7 @@ class Problem(str, enum.Enum):
     UNKNOWN_LAYER = "unknown_layer"  # an ms role names a layer the summary does not have
     UNKNOWN_QUANTITY = "unknown_quantity"  # an ms role the domain lacks, or a number the layer lacks
     QUIZ = "quiz"  # the quiz asked for cannot be made from the model
+    DUPLICATE = "duplicate"  # two summaries have the same :name: (the first read is the one named)
 
 
 class Hint(str, enum.Enum):

@@ -263,3 +263,19 @@ def test_an_entry_whose_record_names_another_spec_is_refused(seed, tmp_path):
     cache.store("examples.mnist:build_cnn", None, record)
     found = cache.load("examples.mnist:build_cnn", None)
     assert found.record is None and "not of 'examples.mnist:build_cnn'" in found.missing
+
+
+def test_two_summaries_with_one_name_warn_with_both_places(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('import sys\nsys.path.insert(0, %r)\nextensions = ["sphinx_modelsummary"]\n'
+                                 'modelsummary_cache_dir = ""\n' % str(Path(__file__).resolve().parents[1]))
+    (src / "index.rst").write_text("Home\n====\n\n.. toctree::\n\n   a\n   b\n")
+    for page, spec in (("a", "examples.mnist:build_cnn"), ("b", "examples.text:build_lstm")):
+        (src / f"{page}.rst").write_text(f"{page.upper()}\n=\n\n.. model-summary:: {spec}\n   :name: net\n\n"
+                                         f"The model has :ms:total:`net` parameters.\n")
+    app = build(src, "html", tmp_path / "out")
+    (duplicate,) = [line for line in warnings(app).splitlines() if "[modelsummary.duplicate]" in line]
+    assert duplicate.startswith(str(src / "b.rst") + ":4:") and f"({src / 'a.rst'}:4)" in duplicate
+    pages = {name: (app.outdir / f"{name}.html").read_text() for name in ("a", "b")}
+    assert all("34,826" in page for page in pages.values())  # both quote the first: the seed CNN's total

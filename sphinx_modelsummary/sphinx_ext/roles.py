@@ -60,10 +60,11 @@ class ModelSummaryDomain(Domain):
             options = pending["options"]
             if options.name and "lookup" in pending:
                 record = pending["record"]
-                self.summaries[nodes.fully_normalize_name(options.name)] = {
-                    "docname": docname, "id": (pending[0]["ids"] or [""])[0], "anchor": options.name,
-                    "lookup": pending["lookup"], "shown": [record["layers"][i]["label"] for i in pending["rows"]],
-                }
+                self._add(nodes.fully_normalize_name(options.name), {
+                    "docname": docname, "line": pending.line, "id": (pending[0]["ids"] or [""])[0],
+                    "anchor": options.name, "lookup": pending["lookup"],
+                    "shown": [record["layers"][i]["label"] for i in pending["rows"]],
+                })
         names = {split_target(n["reftarget"])[0] for n in document.findall(addnodes.pending_xref)
                  if n.get("refdomain") == self.name}
         names |= {n["summary"] for n in document.findall(pending_quiz)}
@@ -75,10 +76,25 @@ class ModelSummaryDomain(Domain):
             del self.summaries[name]
         self.data["references"].pop(docname, None)
 
+    def _add(self, name: str, info: dict) -> None:
+        """Remember a named summary; a name taken on another page is a warning naming both."""
+        taken = self.summaries.get(name)
+        place = (info["docname"], info.get("line") or 0)
+        if taken is None or (taken["docname"], taken.get("line") or 0) == place:
+            self.summaries[name] = info
+            return
+        # the first in page order is the one named, whatever order pages are read in (-j N)
+        kept, dropped = sorted([taken, info], key=lambda i: (i["docname"], i.get("line") or 0))
+        self.summaries[name] = kept
+        first = f"{self.env.doc2path(kept['docname'])}:{kept.get('line') or '?'}"
+        warn((dropped["docname"], dropped.get("line")), Problem.DUPLICATE,
+             f"model-summary: another summary has :name: {name} ({first}); the roles and quizzes "
+             "that name it quote that one: give each summary its own name")
+
     def merge_domaindata(self, docnames, otherdata: dict) -> None:
         for name, info in otherdata["summaries"].items():
             if info["docname"] in docnames:
-                self.summaries[name] = info
+                self._add(name, info)
         for docname in docnames:
             if docname in otherdata["references"]:
                 self.data["references"][docname] = otherdata["references"][docname]
