@@ -1,23 +1,15 @@
-"""The command line: tables on stdout, errors on stderr with status 1."""
+"""The command line: tables on stdout, errors on stderr with status 1. Run in this
+process (``front_ends.run_cli``), but for the documented example, in a new one."""
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from front_ends import REPO as ROOT
+from front_ends import cli_process, run_cli as run
+
 pytest.importorskip("keras")
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args):
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
-    return subprocess.run([sys.executable, "-m", "sphinx_modelsummary", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=300)
 
 
 def test_text_table():
@@ -67,6 +59,7 @@ def test_the_example_in_the_docs_is_what_the_command_prints():
     page = (ROOT / "docs" / "cli.rst").read_text()
     example = page.split(".. code-block:: text\n\n", 2)[2].split("\n\n", 1)[0]
     shown = "\n".join(line[3:] for line in example.splitlines())
-    printed = run("examples.mnist:build_cnn_deferred", "--input-shape", "28, 28, 1",
-                  "--columns", "layer,output,params,formula").stdout
-    assert printed.startswith(shown)
+    printed = cli_process("examples.mnist:build_cnn_deferred", "--input-shape", "28, 28, 1",
+                          "--columns", "layer,output,params,formula")  # `python -m`, in a new process
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith(shown)

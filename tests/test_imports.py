@@ -8,18 +8,11 @@ summarised.
 """
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "sphinx_modelsummary"
+from front_ends import imported_by
 
-CHECK = """
-import sys
-import {module}
-heavy = sorted(m for m in ("tensorflow", "keras", "sphinx", "torch", "jax") if m in sys.modules)
-print(",".join(heavy))
-"""
+PACKAGE = Path(__file__).parent.parent / "sphinx_modelsummary"
 
 # A layer may import the layers listed for it (and itself), nothing else of the package.
 BASE = {"problems", "_version"}
@@ -33,12 +26,6 @@ MAY_IMPORT = {
     "shared": {"base", "model", "present"},
     "front-end": {"base", "model", "present", "teach", "shared"},
 }
-
-
-def imported_by(module):
-    out = subprocess.run([sys.executable, "-c", CHECK.format(module=module)], capture_output=True, text=True,
-                         check=True, timeout=120)
-    return out.stdout.strip()
 
 
 def _name(path: Path) -> str:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_cache import small_record
 
 from sphinx_modelsummary.cache import SummaryCache
 from sphinx_modelsummary.problems import ModelSpecError, Problem
@@ -21,6 +19,9 @@ from sphinx_modelsummary.model.record_check import latex_problem, record_problem
 from sphinx_modelsummary.model.sources import is_users
 from sphinx_modelsummary.model.spec import parse_input_shapes, parse_spec
 from sphinx_modelsummary.sphinx_ext.directive import find_summaries
+
+from front_ends import run_cli
+from records import small_record
 
 REPO = Path(__file__).resolve().parents[1]
 TRUST = Path(__file__).resolve().parent / "roots" / "test-trust"
@@ -262,9 +263,7 @@ caption: yaml
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(TRUST)])}
-    return subprocess.run([sys.executable, "-m", "sphinx_modelsummary", *args], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=300)
+    return run_cli(*args, cwd=REPO, path=(TRUST,))
 
 
 CLI_CASES = [  # (arguments, exit status, words on the one line of stderr)
