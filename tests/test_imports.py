@@ -143,3 +143,18 @@ def test_core_imports_no_sphinx_and_no_framework():
                "sphinx_modelsummary.cli", "sphinx_modelsummary.mystmd", "sphinx_modelsummary.notebook"]
     out = imported_by("; import ".join(modules))
     assert out == ""
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in helper modules (``builds``, ``records``, ``front_ends``...)."""
+    wrong = []
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            wrong += [f"{path.name} imports {n}" for n in names if n.split(".")[0].startswith("test_")]
+    assert not wrong, "\n".join(wrong)
