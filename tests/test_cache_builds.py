@@ -1,46 +1,13 @@
 """The persistent cache in real builds, each a fresh sphinx-build process (as sphinx-autobuild runs)."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from builds import REPO, sphinx_build
+
 pytest.importorskip("keras")
-
-REPO = Path(__file__).resolve().parents[1]
-
-# Runs sphinx-build in this process, optionally with the framework made unimportable, and
-# reports which heavy modules were imported.
-RUNNER = """
-import json, sys
-block = sys.argv[1] == "block"
-if block:
-    class Blocker:
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("tensorflow", "keras", "jax", "torch"):
-                raise ImportError(f"{name} is blocked for this build")
-    sys.meta_path.insert(0, Blocker())
-from old_sphinx import print_warning_types
-print_warning_types()
-from sphinx.cmd.build import build_main
-status = build_main(sys.argv[2:])
-print(json.dumps({"status": status, "imported": sorted(m for m in ("tensorflow", "keras") if m in sys.modules)}))
-"""
-
-
-def sphinx_build(srcdir, outdir, *options, block=False):
-    args = [sys.executable, "-c", RUNNER, "block" if block else "-", "-q", "-b", "html", "-d",
-            str(Path(outdir) / ".doctrees"), *options, str(srcdir), str(outdir)]
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TF_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(REPO / "tests")])
-    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    return report["status"], report["imported"], done.stderr
-
 
 MODELS = """
 import keras

@@ -6,7 +6,6 @@ by hand from the models (the seed CNN: 320, 18,496, 16,010; 34,826 in all).
 
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import shutil
@@ -17,29 +16,20 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
-from sphinx.testing.util import SphinxTestApp
 
 from sphinx_modelsummary import lookup
 from sphinx_modelsummary.sphinx_ext.directive import cache_for
 from sphinx_modelsummary.present.doctree import NBSP
 
+from builds import ROOTS, html_files, line_of, sphinx_build_command, warnings_at, written
 from old_sphinx import build, new_app, warnings
 
-ROOTS = Path(__file__).resolve().parent / "roots"
-REPO = Path(__file__).resolve().parents[1]
 
 
 def copy_root(name: str, tmp: Path) -> Path:
     target = tmp / name
     shutil.copytree(ROOTS / f"test-{name}", target, ignore=shutil.ignore_patterns("_build", "__pycache__"))
     return target
-
-
-def written(app: SphinxTestApp, docname: str):
-    """The doctree as the builder writes it (summaries are rendered by a post-transform)."""
-    resolve = app.env.get_and_resolve_doctree
-    tags = {"tags": app.tags} if "tags" in inspect.signature(resolve).parameters else {}  # Sphinx >= 8.1
-    return resolve(docname, app.builder, **tags)
 
 
 def blocks(doctree) -> dict[str, nodes.container]:
@@ -87,16 +77,6 @@ def math_texts(node) -> list[str]:
 
 def legend(block) -> list[str]:
     return [plain(item) for item in block.findall(nodes.inline) if "modelsummary-legend-item" in item["classes"]]
-
-
-def line_of(path: Path, text: str, occurrence: int = 1) -> int:
-    """The 1-based line of the ``occurrence``-th line containing ``text``."""
-    hits = [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line]
-    return hits[occurrence - 1]
-
-
-def warnings_at(warnings: str, path: Path, line: int) -> list[str]:
-    return [w for w in warnings.splitlines() if w.startswith(f"{path}:{line}: WARNING:")]
 
 
 # The basic root: every option, three builders ----------------------------------------------
@@ -506,25 +486,14 @@ def test_registering_imports_no_framework(tmp_path):
     assert "LOADED []" in result.stdout
 
 
-def _sphinx_build(src: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-           "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-E", "-q", *args, str(src), str(out)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-
-
-def _html_files(outdir: Path) -> dict[str, str]:
-    return {str(p.relative_to(outdir)): p.read_text() for p in sorted(outdir.rglob("*.html"))}
-
-
 def test_parallel_build_equals_serial(tmp_path):
     # In subprocesses: forking a process that has run TensorFlow (this one has) can hang.
     src = ROOTS / "test-parallel"
-    serial = _sphinx_build(src, tmp_path / "serial", "-d", str(tmp_path / "d1"))
-    parallel = _sphinx_build(src, tmp_path / "parallel", "-d", str(tmp_path / "d2"), "-j", "2")
+    serial = sphinx_build_command(src, tmp_path / "serial", "-d", str(tmp_path / "d1"))
+    parallel = sphinx_build_command(src, tmp_path / "parallel", "-d", str(tmp_path / "d2"), "-j", "2")
     assert serial.returncode == 0 and parallel.returncode == 0, serial.stderr + parallel.stderr
     assert "WARNING" not in serial.stderr + parallel.stderr
-    first, second = _html_files(tmp_path / "serial"), _html_files(tmp_path / "parallel")
+    first, second = html_files(tmp_path / "serial"), html_files(tmp_path / "parallel")
     assert len(first) == 10 and first.keys() == second.keys()  # index, page1-7, genindex, search
     for name in first:
         assert first[name] == second[name], name
@@ -532,7 +501,7 @@ def test_parallel_build_equals_serial(tmp_path):
             '<span class="modelsummary-math">=\xa051</span>') in first["page3.html"]
     # and a build in this process, into another folder, gives the same pages again
     again = build(src, "html", tmp_path / "again", confoverrides={"html_theme": "alabaster"})
-    assert _html_files(again.outdir) == first
+    assert html_files(again.outdir) == first
 
 
 def test_editing_a_model_re_reads_only_its_pages(tmp_path):

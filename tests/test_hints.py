@@ -1,17 +1,16 @@
 """Hints speak to the tool in use: conf.py for Sphinx, _config.yml for Jupyter Book 1,
 myst.yml for mystmd, the current folder for the command line."""
 
-import os
-import subprocess
 import sys
 import types
-from pathlib import Path
 
 from sphinx_modelsummary.problems import ModelSpecError
 from sphinx_modelsummary.problems import HINTS, Hint, config_file, describe, sphinx_tool
 from sphinx_modelsummary.model.spec import ModelSpec, _resolve
 
-ROOT = Path(__file__).resolve().parents[1]
+from front_ends import REPO as ROOT
+from front_ends import run_cli
+
 WORDS = {"sphinx": "conf.py", "jupyter-book": "_config.yml", "mystmd": "myst.yml", "cli": "current folder"}
 
 
@@ -59,8 +58,6 @@ def test_jupyter_book_1_is_told_apart_from_sphinx(monkeypatch):
 
 
 def test_the_command_line_speaks_of_the_current_folder():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "sphinx_modelsummary", "ms_surely_missing_module:build"],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    done = run_cli("ms_surely_missing_module:build", cwd=ROOT)
     assert done.returncode == 1
     assert "error (import)" in done.stderr and "the current folder is importable" in done.stderr

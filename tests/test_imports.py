@@ -8,18 +8,11 @@ summarised.
 """
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "sphinx_modelsummary"
+from front_ends import imported_by
 
-CHECK = """
-import sys
-import {module}
-heavy = sorted(m for m in ("tensorflow", "keras", "sphinx", "torch", "jax") if m in sys.modules)
-print(",".join(heavy))
-"""
+PACKAGE = Path(__file__).parent.parent / "sphinx_modelsummary"
 
 # A layer may import the layers listed for it (and itself), nothing else of the package.
 BASE = {"problems", "_version"}
@@ -33,12 +26,6 @@ MAY_IMPORT = {
     "shared": {"base", "model", "present"},
     "front-end": {"base", "model", "present", "teach", "shared"},
 }
-
-
-def imported_by(module):
-    out = subprocess.run([sys.executable, "-c", CHECK.format(module=module)], capture_output=True, text=True,
-                         check=True, timeout=120)
-    return out.stdout.strip()
 
 
 def _name(path: Path) -> str:
@@ -156,3 +143,18 @@ def test_core_imports_no_sphinx_and_no_framework():
                "sphinx_modelsummary.cli", "sphinx_modelsummary.mystmd", "sphinx_modelsummary.notebook"]
     out = imported_by("; import ".join(modules))
     assert out == ""
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in helper modules (``builds``, ``records``, ``front_ends``...)."""
+    wrong = []
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            wrong += [f"{path.name} imports {n}" for n in names if n.split(".")[0].startswith("test_")]
+    assert not wrong, "\n".join(wrong)

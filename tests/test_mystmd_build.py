@@ -216,7 +216,7 @@ def sphinx_facts(project, tmp_path) -> dict[str, dict]:
     from docutils import nodes
 
     from old_sphinx import build, warnings
-    from test_directive import written
+    from builds import written
 
     source = tmp_path / "sphinx-book"
     shutil.copytree(project, source, ignore=shutil.ignore_patterns("_build", "_modelsummary_cache", "node_modules",

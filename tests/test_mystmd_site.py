@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from sphinx_modelsummary.mystmd.site import site_pages, site_summaries
-from test_mystmd import book, plugin, request  # noqa: F401  (book: the example book, a fixture)
+from plugin_runs import example_book, plugin, request
 
 MARKER_MODULE = """\
 from pathlib import Path
@@ -17,6 +17,11 @@ Path(__file__).with_name("IMPORTED").write_text("the excluded page's spec ran")
 def build():
     raise RuntimeError("never a model")
 """
+
+
+@pytest.fixture
+def book(tmp_path):
+    return example_book(tmp_path)
 
 
 def page(spec: str) -> str:

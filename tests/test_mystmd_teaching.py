@@ -260,7 +260,7 @@ The second convolution has :ms:params:`seed/conv2d_1` parameters; try :numref:`s
 
 def test_sphinx_reads_label_as_name_in_rst(tmp_path):
     from old_sphinx import build, warnings
-    from test_directive import written
+    from builds import written
 
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "conf.py").write_text('extensions = ["sphinx_modelsummary"]\nnumfig = True\n'

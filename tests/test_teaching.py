@@ -18,8 +18,8 @@ from docutils import nodes
 
 from sphinx_modelsummary.present.doctree import NBSP
 from sphinx_modelsummary.sphinx_ext.quiz import quiz_answer
+from builds import ROOTS, html_files, line_of, sphinx_build, sphinx_build_command, warnings_at, written
 from old_sphinx import build, new_app, warnings
-from test_directive import ROOTS, _html_files, _sphinx_build, line_of, warnings_at, written
 
 BAD_PAGES = ("bad.rst", "bad_md.md")
 
@@ -308,16 +308,14 @@ def test_a_changed_model_updates_the_pages_that_quote_it(tmp_path):
 def test_parallel_and_cache_only_builds(tmp_path):
     """-j 2 gives the pages a serial build gives; then, from the cache alone, with the
     framework blocked, the roles and quizzes still resolve."""
-    from test_cache_builds import sphinx_build
-
     src = make_project(tmp_path / "src")
     os.environ["TEACHING_CACHE"] = "_modelsummary_cache"
     try:
-        serial = _sphinx_build(src, tmp_path / "serial", "-d", str(tmp_path / "d1"))
-        parallel = _sphinx_build(src, tmp_path / "parallel", "-d", str(tmp_path / "d2"), "-j", "2")
+        serial = sphinx_build_command(src, tmp_path / "serial", "-d", str(tmp_path / "d1"))
+        parallel = sphinx_build_command(src, tmp_path / "parallel", "-d", str(tmp_path / "d2"), "-j", "2")
         assert serial.returncode == parallel.returncode == 0, serial.stderr + parallel.stderr
         assert "WARNING" not in serial.stderr + parallel.stderr
-        assert _html_files(tmp_path / "serial") == _html_files(tmp_path / "parallel")
+        assert html_files(tmp_path / "serial") == html_files(tmp_path / "parallel")
         assert ">44<" in (tmp_path / "parallel" / "b.html").read_text()
         status, imported, stderr = sphinx_build(src, tmp_path / "cached", "-E", "-W", "-D",
                                                 "modelsummary_mode=cache", block=True)

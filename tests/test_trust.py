@@ -1,19 +1,17 @@
-"""Issue 8 without Sphinx: specs, cache entries, sources, Keras's global state, the CLI.
+"""Issue 8 without Sphinx: specs, cache entries, sources, Keras's global state.
 
-(tests/test_trust_builds.py has the same cases in real builds.)
+(tests/test_trust_builds.py has the same cases in real builds; tests/test_cli.py, the
+command line's.)
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_cache import small_record
 
 from sphinx_modelsummary.cache import SummaryCache
 from sphinx_modelsummary.problems import ModelSpecError, Problem
@@ -21,6 +19,8 @@ from sphinx_modelsummary.model.record_check import latex_problem, record_problem
 from sphinx_modelsummary.model.sources import is_users
 from sphinx_modelsummary.model.spec import parse_input_shapes, parse_spec
 from sphinx_modelsummary.sphinx_ext.directive import find_summaries
+
+from records import small_record
 
 REPO = Path(__file__).resolve().parents[1]
 TRUST = Path(__file__).resolve().parent / "roots" / "test-trust"
@@ -256,38 +256,3 @@ caption: yaml
 """
     assert find_summaries(text) == [("m:f(1,\nsize=2)", {"input-shape": "28, 28, 1", "expand-nested": None}),
                                     ("m:h", {"input-shape": "8"}), ("m:i", {"caption": "yaml"})]
-
-
-# The command line -------------------------------------------------------------------------------------
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(TRUST)])}
-    return subprocess.run([sys.executable, "-m", "sphinx_modelsummary", *args], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=300)
-
-
-CLI_CASES = [  # (arguments, exit status, words on the one line of stderr)
-    (["ms_trust_models:exits"], 1, "error (factory): ms_trust_models:exits raised SystemExit: 3"),
-    (["ms_trust_models:raises_base_exception"], 1, "error (factory): ms_trust_models:raises_base_exception raised Halt"),
-    (["ms_trust_models:interrupts"], 130, "interrupted"),
-    (["ms_trust_models:small(size=4, size=5)"], 1, "error (syntax):"),
-    (["ms_trust_models:deferred", "--input-shape", "28,,28,1"], 1, "error (syntax):"),
-    (["ms_trust_models:small", "--columns", "colour"], 2, "unknown column 'colour'"),
-]
-
-
-@pytest.mark.parametrize(("args", "status", "words"), CLI_CASES, ids=[" ".join(c[0]) for c in CLI_CASES])
-def test_cli_errors_are_one_line_and_a_documented_status(args, status, words):
-    pytest.importorskip("keras")
-    result = run(*args)
-    assert result.returncode == status, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.startswith("sphinx-modelsummary")]
-    assert len(lines) == 1 and words in lines[0], result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
-
-
-def test_the_exit_statuses_are_documented():
-    page = (REPO / "docs" / "cli.rst").read_text()
-    for status in ("0", "1", "2", "3", "130"):
-        assert f"``{status}``" in page

@@ -21,8 +21,8 @@ import pytest
 
 pytest.importorskip("keras")
 
+from builds import sphinx_build
 from old_sphinx import build, warnings
-from test_cache_builds import sphinx_build
 
 ROOT = Path(__file__).resolve().parent / "roots" / "test-trust"
 
