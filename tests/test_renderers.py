@@ -279,7 +279,7 @@ def test_a_macs_cell_with_an_open_size_has_its_symbols_explained(mixed):
 
 
 def test_options_shape_every_renderer_alike(seed):
-    options = SummaryOptions(columns=("name", "params"), layers=("conv2d", "dense"), totals=False, legend=False)
+    options = SummaryOptions(columns=("name", "params"), layers=(("conv2d", "dense"),), totals=False, legend=False)
     for name, read in RENDERERS.items():
         flat = read(seed, options)
         assert "conv2d" in flat and "dense" in flat and "inputlayer" not in flat, name  # "_" is dropped
