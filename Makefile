@@ -1,5 +1,6 @@
 # `make docs` sets up .venv (if absent), installs everything and builds the docs;
-# `make test` runs ruff and the whole test suite in that environment.
+# `make test` runs ruff and the whole test suite in that environment, a test file per
+# core at a time (pytest-xdist).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -22,4 +23,4 @@ docs: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile

@@ -87,6 +87,7 @@ def _as_a_new_process(cwd: Path, path: list[str], env: dict[str, str]):
     from sphinx_modelsummary import lookup
 
     output = ["", ""]
+    _forget_temporary_modules()  # another test's project (its own mymodels.py) is no part of this one
     modules, saved_path, saved_cwd = set(sys.modules), list(sys.path), os.getcwd()
     environ = {key: value for key, value in os.environ.items() if not key.startswith("MODELSUMMARY_")}
     try:
@@ -137,3 +138,14 @@ def _forget_users_modules(names: set[str]) -> None:
         path = getattr(sys.modules.get(name), "__file__", None)
         if path and not (str(Path(path).resolve()) + os.sep).startswith(_INSTALLED):
             del sys.modules[name]
+
+
+def _forget_temporary_modules() -> None:
+    """Drop the modules other tests imported from their temporary projects: a new
+    process would not have them, and a module of the same name here must be found anew."""
+    temporary = str(Path(tempfile.gettempdir()).resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and str(Path(path).resolve()).startswith(temporary):
+            del sys.modules[name]
+
