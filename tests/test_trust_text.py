@@ -279,3 +279,16 @@ def test_two_summaries_with_one_name_warn_with_both_places(tmp_path):
     assert duplicate.startswith(str(src / "b.rst") + ":4:") and f"({src / 'a.rst'}:4)" in duplicate
     pages = {name: (app.outdir / f"{name}.html").read_text() for name in ("a", "b")}
     assert all("34,826" in page for page in pages.values())  # both quote the first: the seed CNN's total
+
+
+def test_an_interrupted_plugin_keeps_its_page(tmp_path):
+    """mystmd drops a page whose plugin dies: Ctrl-C in a factory is an error box, exit 0."""
+    from plugin_runs import example_book, plugin, request
+
+    book = example_book(tmp_path)
+    (book / "ms_interrupting.py").write_text("def build():\n    raise KeyboardInterrupt\n")
+    status, nodes, _ = plugin(book, request("ms_interrupting:build"), MODELSUMMARY_MODE="compute")
+    assert status == 0
+    (box,) = nodes
+    assert box["type"] == "admonition" and box["kind"] == "error"
+    assert "interrupted" in json.dumps(box)
