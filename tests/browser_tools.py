@@ -57,6 +57,10 @@ def chromium(fonts_conf: Path):
 
 # Measures each summary table: how far it reaches past its box, how many lines its formulas
 # take (text rects grouped by their vertical middle), TeX source shown as text.
+# the width the seed's five columns need with the widest common fonts (DejaVu): a
+# narrower block (alabaster 0.7's fixed 940 px body) shows cards even on a desktop
+SEED_TABLE_WIDTH = 800
+
 LINES = """
 const lines = el => {
   const range = document.createRange(); range.selectNodeContents(el);
@@ -79,6 +83,7 @@ const tables = [...document.querySelectorAll('table.modelsummary')].map(t => {
   const pieces = [...t.querySelectorAll('.modelsummary-math')].map(m => [m.textContent, lines(m)]);
   const cells = [...t.querySelectorAll('tbody td')].map(td => getComputedStyle(td).display);
   return {hidden: Math.max(0, Math.round(t.getBoundingClientRect().right - Math.min(shown, W))),
+          block: Math.round(t.closest('.modelsummary-block').getBoundingClientRect().width),
           formulas, pieces, cards: cells.every(d => d === 'grid' || d === 'block' || d === 'none'),
           scrolls: box && box !== document.body ? box.scrollWidth > box.clientWidth + 1 : false,
           hint: !!t.closest('.modelsummary-block').querySelector('.modelsummary-hint'),
