@@ -14,7 +14,7 @@ from ..present import conventions as fmt
 from ..present.myst_ast import bullets, math, paragraph, strong, text
 from ..problems import Problem
 from ..settings import resolve_quiz_options
-from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
+from ..teach.quiz import Quiz, QuizError, factory_source, legend, no_source, quiz_from_options, reasoning
 from .directive import _lookup, _problem
 from .quiz_tex import nodes_tex, quiz_tex, tex_text
 from .roles import find_named, run_role
@@ -51,8 +51,7 @@ def run_quiz(request: dict, site: Site) -> list[dict]:
         record = entry.record
     source = factory_source(record, site.root) if options.show_code else None
     if options.show_code and source is None:
-        report(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the project "
-                                     "(a .keras file, or an installed package); no code is shown")
+        report(Problem.OPTION.value, no_source(record))
     try:
         quiz = quiz_from_options(record, options, "the above code fragment" if source else "the model")
     except QuizError as error:

@@ -39,7 +39,7 @@ def find_named(site: Site, name: str, what: str) -> tuple[Named | None, tuple[st
     if found is None:
         return None, (Problem.UNKNOWN_SUMMARY.value, references.unknown_summary(what, name, known))
     try:
-        options = resolve_options(site.defaults, {k: v for k, v in found.options.items() if k != "label"})
+        options = resolve_options(site.defaults, found.options)
         entry = _lookup(site, found.spec, options.input_shape or None)
         if entry.error is not None:
             return None, (entry.error[0], f"{what}: {entry.error[1]}")

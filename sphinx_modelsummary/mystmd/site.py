@@ -22,7 +22,6 @@ _SKIPPED = {"_build", "node_modules"}
 _PAGES = (".md", ".ipynb")
 _DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{model-summary\}[ \t]*(?P<spec>.*?)[ \t]*$"
                         r"(?P<options>(?:\n[ \t]*:[\w-]+:.*$)*)", re.M)
-_INPUT_SHAPE = re.compile(r"^[ \t]*:input-shape:(.*)$", re.M)
 _OPTION = re.compile(r"^[ \t]*:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$", re.M)
 
 
@@ -103,11 +102,17 @@ def site_summaries(root: Path) -> list[tuple[str, str | None]]:
     """``(spec, input shape)`` of each ``model-summary`` in the site's own pages, in order,
     once each (a best effort: it only decides what to compute early)."""
     found: dict[tuple[str, str | None], None] = {}
+    for _, spec, options in _directives(root):
+        found[(spec, options.get("input-shape") or None)] = None
+    return list(found)
+
+
+def _directives(root: Path):
+    """``(page, spec, options)`` of each ``model-summary`` in the site's pages, options
+    read from their ``:key: value`` lines."""
     for path in site_pages(root):
         for match in _DIRECTIVE.finditer(_page_text(path)):
-            shape = _INPUT_SHAPE.search(match["options"])
-            found[(match["spec"], shape[1].strip() or None if shape else None)] = None
-    return list(found)
+            yield path, match["spec"], {m["name"]: m["value"] for m in _OPTION.finditer(match["options"])}
 
 
 def site_pages(root: Path) -> list[Path]:
@@ -197,12 +202,10 @@ def named_summaries(root: Path) -> dict[str, NamedSummary]:
     """The site's summaries that a role or a quiz can name, by their normalised name (the
     first one of a name wins, as the page order goes)."""
     found: dict[str, NamedSummary] = {}
-    for path in site_pages(root):
-        for match in _DIRECTIVE.finditer(_page_text(path)):
-            options = {m["name"]: m["value"] for m in _OPTION.finditer(match["options"])}
-            name = normalize_name(options.get("name") or options.get("label") or "")
-            if name and name not in found:
-                found[name] = NamedSummary(path, match["spec"], options)
+    for path, spec, options in _directives(root):
+        name = normalize_name(options.get("name") or options.get("label") or "")
+        if name and name not in found:
+            found[name] = NamedSummary(path, spec, options)
     return found
 
 

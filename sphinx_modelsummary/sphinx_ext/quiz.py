@@ -26,7 +26,7 @@ from ..model.expr import symbol_tex
 from ..problems import Problem
 from ..lookup import lookup
 from ..settings import QUIZ_SETTINGS, QuizOptions, resolve_quiz_options
-from ..teach.quiz import Quiz, QuizError, factory_source, legend, quiz_from_options, reasoning
+from ..teach.quiz import Quiz, QuizError, factory_source, legend, no_source, quiz_from_options, reasoning
 from .directive import lookup_call
 from .nodes import pending_quiz, quiz_answer, quiz_box
 from .roles import ModelSummaryDomain
@@ -104,8 +104,7 @@ def quiz_nodes(record: dict, settings: QuizOptions, asked: bool, warn_about, src
     """
     code = factory_source(record, srcdir) if settings.show_code else None
     if settings.show_code and code is None:
-        warn_about(Problem.OPTION.value, f":show-code: the source of {record['model']['spec']} is not in the "
-                                         "project (a .keras file, or an installed package); no code is shown")
+        warn_about(Problem.OPTION.value, no_source(record))
     quiz = quiz_from_options(record, settings, "the above code fragment" if code else "the model")
     shown = [nodes.literal_block(code, code, language="python", classes=["modelsummary-quiz-code"])] if code else []
     made = [] if asked else [nodes.paragraph(quiz.question, quiz.question, classes=["modelsummary-quiz-question"])]

@@ -325,6 +325,12 @@ def factory_source(record: dict, near: str | Path) -> str | None:
     return textwrap.dedent("\n".join(lines))
 
 
+def no_source(record: dict) -> str:
+    """Why ``:show-code:`` shows nothing, in every front-end's words."""
+    return (f":show-code: the source of {record['model']['spec']} is not in the project (a .keras file, "
+            "or an installed package); no code is shown")
+
+
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", ".hg")
 
 
