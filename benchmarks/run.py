@@ -5,7 +5,8 @@
 Every figure is a ratio measured side by side (numerator and denominator in the same
 repeat, each child process timed with ``time.perf_counter`` around it); the value shown
 is the median over the repeats. Throwaway Sphinx projects go to a temporary directory.
-The table is printed and written to ``benchmarks/results.json``.
+The table is printed and written to ``benchmarks/results.json``. Warm builds (figures 2
+and 3: a prose edit, a clean build with the cache filled) are ``benchmarks/warm.py``.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)}
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # as users run it: bytecode compiled once, then read
 NO_CACHE = ("-D", "modelsummary_cache_dir=")
 
-MODELS = {  # page name -> spec (figures 1, 2, 3, 7; figures 5 and 8 show counted:build)
+MODELS = {  # page name -> spec (figures 1 and 7; figures 5 and 8 show counted:build)
     "mnist": "examples.mnist:build_cnn",
     "lstm": "examples.text:build_lstm",
     "encoder": "examples.transformer:build_encoder_block",
@@ -235,49 +237,6 @@ def cold_build(tmp: Path, repeat: int) -> None:
         docs_mb=t[4] / 1024, keras_script_mb=t[5] / 1024)
 
 
-def rebuilds(tmp: Path, repeat: int) -> None:
-    """Figures 2 and 3: an incremental rebuild after a prose edit, and a clean build
-    into a new folder, both with a warm cache, against the docs without directives."""
-    docs = make_project(tmp / "warm-docs", MODELS)
-    plain = make_project(tmp / "warm-plain", MODELS, directives=False)
-    sphinx_build(docs, tmp / "warm-docs-out")  # fills the cache
-    sphinx_build(plain, tmp / "warm-plain-out")
-    assert len(list((docs / "_modelsummary_cache").glob("*.json"))) == len(MODELS)
-    for name in ("mnist", "mobilenet"):
-        ratios, imported, runs = [], [], []
-        for i in range(1, repeat + 1):
-            times = []
-            for project, directives in ((docs, True), (plain, False)):
-                (project / f"{name}.rst").write_text(page(name.capitalize(), MODELS[name], directives, edit=i))
-                report = sphinx_build(project, tmp / f"{project.name}-out")
-                times.append(report["time"])
-                if directives:
-                    imported.append(report["tensorflow"])
-            ratios.append(times[0] / times[1])
-            runs.append(times)
-        assert f"version {repeat}" in (tmp / "warm-docs-out" / f"{name}.html").read_text()
-        t = [median(column) for column in zip(*runs)]
-        if name == "mnist":
-            row("2. rebuild after a prose edit (mnist page) / plain docs", median(ratios), "<= 1.10",
-                median(ratios) <= 1.10, ratios, docs_s=t[0], plain_docs_s=t[1])
-            row("2. ... framework imported", "yes" if any(imported) else "no", "no", not any(imported))
-        else:
-            row("2b. the same edit on the MobileNetV2 page (156 layers) / plain docs", median(ratios),
-                runs=ratios, docs_s=t[0], plain_docs_s=t[1], framework_imported=any(imported))
-    ratios, imported, runs = [], [], []
-    for i in range(repeat):
-        d = sphinx_build(docs, tmp / f"fresh-docs-out{i}", "-E")
-        p = sphinx_build(plain, tmp / f"fresh-plain-out{i}", "-E")
-        ratios.append(d["time"] / p["time"])
-        imported.append(d["tensorflow"])
-        runs.append((d["time"], p["time"]))
-    assert "34,826" in (tmp / "fresh-docs-out0" / "mnist.html").read_text()
-    t = [median(column) for column in zip(*runs)]
-    row("3. clean build, new outdir, warm cache / plain docs", median(ratios), "<= 1.20", median(ratios) <= 1.20,
-        ratios, docs_s=t[0], plain_docs_s=t[1])
-    row("3. ... framework imported", "yes" if any(imported) else "no", "no", not any(imported))
-
-
 def large_model(repeat: int, large: str, sizes: list[int]) -> None:
     """Figure 4: record and render of a large model against Keras building it; how the
     record's time grows with the number of layers."""
@@ -396,7 +355,7 @@ def main() -> None:
     started = time.perf_counter()
     child(KERAS_SCRIPT, "examples.mnist:build_cnn")  # warm the file cache before timing anything
     with tempfile.TemporaryDirectory(prefix="modelsummary-bench-") as tmp:
-        for figure in (cold_build, rebuilds, same_model, parallel, many_pages):
+        for figure in (cold_build, same_model, parallel, many_pages):
             figure(Path(tmp), repeat)
             print(f"  {figure.__name__} done ({time.perf_counter() - started:.0f} s)", flush=True)
     large_model(repeat, large, sizes)

@@ -78,12 +78,6 @@ def extension_digest() -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def package_digest() -> str:
-    """A hash of all the package's code and static files: what a built page depends on."""
-    return _tree_digest(Path(__file__).parent, (".py", ".css", ".js"))
-
-
-@functools.lru_cache(maxsize=None)
 def framework_versions() -> dict:
     """Keras and backend versions from package metadata (no import of either), and the
     version of the code that makes records."""

@@ -13,9 +13,12 @@ import multiprocessing
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import SummaryCache
 from .problems import Hint, ModelSpecError, Problem, Report
+
+if TYPE_CHECKING:
+    from .cache import SummaryCache
 
 MODES = ("auto", "compute", "cache")
 

@@ -85,63 +85,95 @@ def _optional(value: dict, schema: dict, where: str) -> str:
 
 def _problem(value, schema, where: str) -> str:
     """Why ``value`` does not fit ``schema`` (``where`` names it), or ``""``."""
-    found = _misfit(value, schema)
+    found = _checker(schema)(value)
     return "" if found is None else f"{where}{found[0]}{found[1]}"
 
 
-def _misfit(value, schema):
-    """``(path below value, what is wrong)`` for the first field that does not fit, or
-    ``None``; the path is only written out for a field that does not fit."""
+_CHECKERS: dict[int, tuple] = {}
+
+
+def _checker(schema):
+    """A function of a value: ``(path below the value, what is wrong)`` for the first
+    field that does not fit ``schema``, or ``None``. Made once per schema (a warm build
+    checks every entry it shows, so the checks are closures, not a walk of the schema)."""
+    made = _CHECKERS.get(id(schema))
+    if made is None:
+        made = _CHECKERS[id(schema)] = (schema, _compile(schema))  # the schema kept: its id stays its own
+    return made[1]
+
+
+def _compile(schema):
     if isinstance(schema, tuple):  # alternatives
-        first = None
-        for option in schema:
-            found = _misfit(value, option)
-            if found is None:
+        options = [_compile(option) for option in schema]
+
+        def check(value):
+            first = None
+            for option in options:
+                found = option(value)
+                if found is None:
+                    return None
+                first = first or found
+            return first
+    elif isinstance(schema, dict):
+        fields = [(key, _compile(sub)) for key, sub in schema.items()]
+
+        def check(value):
+            if not isinstance(value, dict):
+                return "", f" is {_kind(value)}, not an object"
+            for key, _ in fields:
+                if key not in value:
+                    return "", f" has no {key!r}"
+            for key, field in fields:
+                found = field(value[key])
+                if found is not None:
+                    return f".{key}{found[0]}", found[1]
+            return None
+    elif isinstance(schema, list):
+        item_check = _compile(schema[0])
+
+        def check(value):
+            if not isinstance(value, list):
+                return "", f" is {_kind(value)}, not a list"
+            for i, item in enumerate(value):
+                found = item_check(item)
+                if found is not None:
+                    return f"[{i}]{found[0]}", found[1]
+            return None
+    elif isinstance(schema, Map):
+        item_check = _compile(schema.values)
+
+        def check(value):
+            if not isinstance(value, dict):
+                return "", f" is {_kind(value)}, not an object"
+            for key, item in value.items():
+                if not is_printable(key):
+                    return "", f" has a key {key[:40]!r} with a control character or over {TEXT_LIMIT:,} characters"
+                found = item_check(item)
+                if found is not None:
+                    return f"[{key!r}]{found[0]}", found[1]
+            return None
+    elif schema is Latex:
+        def check(value):
+            if type(value) is not str:
+                return "", f" is {_kind(value)}, not a str"
+            problem = latex_problem(value)
+            return ("", f": {problem}") if problem else None
+    elif schema is int:
+        def check(value):
+            if type(value) is int and -LIMIT < value < LIMIT:  # not a bool, a float or a huge number
                 return None
-            first = first or found
-        return first
-    if isinstance(schema, dict):
-        if not isinstance(value, dict):
-            return "", f" is {_kind(value)}, not an object"
-        for key in schema:
-            if key not in value:
-                return "", f" has no {key!r}"
-        for key, sub in schema.items():
-            found = _misfit(value[key], sub)
-            if found is not None:
-                return f".{key}{found[0]}", found[1]
-        return None
-    if isinstance(schema, list):
-        if not isinstance(value, list):
-            return "", f" is {_kind(value)}, not a list"
-        for i, item in enumerate(value):
-            found = _misfit(item, schema[0])
-            if found is not None:
-                return f"[{i}]{found[0]}", found[1]
-        return None
-    if isinstance(schema, Map):
-        if not isinstance(value, dict):
-            return "", f" is {_kind(value)}, not an object"
-        for key, item in value.items():
-            if not is_printable(key):
-                return "", f" has a key {key[:40]!r} with a control character or over {TEXT_LIMIT:,} characters"
-            found = _misfit(item, schema.values)
-            if found is not None:
-                return f"[{key!r}]{found[0]}", found[1]
-        return None
-    if schema is Latex:
-        if type(value) is not str:
-            return "", f" is {_kind(value)}, not a str"
-        problem = latex_problem(value)
-        return ("", f": {problem}") if problem else None
-    if schema is int:
-        ok = type(value) is int and -LIMIT < value < LIMIT  # not a bool, a float or a huge number
-        return None if ok else ("", f" is {_kind(value)}, not a whole number")
-    if type(value) is not schema:
-        return "", f" is {_kind(value)}, not a {schema.__name__}"
-    if schema is str and not is_printable(value):  # it reaches terminals, XML and LaTeX
-        return "", f" holds a control character or is over {TEXT_LIMIT:,} characters"
-    return None
+            return "", f" is {_kind(value)}, not a whole number"
+    elif schema is str:
+        def check(value):
+            if type(value) is not str:
+                return "", f" is {_kind(value)}, not a str"
+            if not is_printable(value):  # it reaches terminals, XML and LaTeX
+                return "", f" holds a control character or is over {TEXT_LIMIT:,} characters"
+            return None
+    else:
+        def check(value):
+            return None if type(value) is schema else ("", f" is {_kind(value)}, not a {schema.__name__}")
+    return check
 
 
 def _kind(value) -> str:
@@ -245,10 +277,12 @@ def _bad_command(name: str, math: bool) -> int:
     raise _Bad(f"the LaTeX command \\{name} is not one {where} uses")
 
 
+ENTRY = {"spec": str, "input_shape": OPT_STR, "sources": Map(OPT_STR), "framework": Map(OPT_STR), "record": dict}
+
+
 def entry_problem(entry, spec: str, input_shape: str) -> str:
     """What is wrong with a cache entry for ``spec`` and ``input_shape``, or ``""``."""
-    problem = _problem(entry, {"spec": str, "input_shape": OPT_STR, "sources": Map(OPT_STR),
-                               "framework": Map(OPT_STR), "record": dict}, "entry")
+    problem = _problem(entry, ENTRY, "entry")
     if problem:
         return problem
     if any("\0" in path for path in entry["sources"]):

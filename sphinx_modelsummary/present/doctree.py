@@ -251,8 +251,17 @@ def _row(entries: list[nodes.entry], classes=()) -> nodes.row:
     return row
 
 
+# Sphinx's search index (7.3 and later) skips elements with this class: a reader searches
+# for a layer's name or type, not for its numbers and formulas, which would only fill the
+# index (and take most of the time a warm build spends on a summary).
+NO_SEARCH = "no-search"
+SEARCHED_COLUMNS = ("layer", "name", "class", "connected")
+
+
 def _entry(key: str, children: list[nodes.Node], **attributes) -> nodes.entry:
     classes = [f"modelsummary-{key.replace('_', '-')}"]
+    if key not in SEARCHED_COLUMNS:
+        classes.append(NO_SEARCH)
     if fmt.COLUMNS[key].numeric:
         classes.append("modelsummary-numeric")
     if not children:
@@ -319,7 +328,7 @@ def _totals_row(record: dict, columns: list[str]) -> nodes.row:
 def _fold_row(fold: dict, width: int) -> nodes.row:
     """A heading row for a block of layers that a reader can fold (HTML, with script)."""
     text = f"{fold['name']}: {fold['count']} layers, {fmt.count_text(fold['params'])} parameters"
-    entry = nodes.entry(classes=["modelsummary-fold"], morecols=width - 1)
+    entry = nodes.entry(classes=["modelsummary-fold", NO_SEARCH], morecols=width - 1)
     entry += _para(nodes.Text(text))
     return _row([entry], ["modelsummary-group"])
 
@@ -341,7 +350,7 @@ def _legend(rows: list[dict], options: SummaryOptions, mode: str) -> nodes.parag
     items = fmt.legend_shown(rows, options.columns, options.formula, options.explain)
     if not items:
         return None
-    legend = _para(nodes.strong("", "Legend:"), classes=["modelsummary-legend"])
+    legend = _para(nodes.strong("", "Legend:"), classes=["modelsummary-legend", NO_SEARCH])
     for i, (name, meaning) in enumerate(items):
         item = nodes.inline(classes=["modelsummary-legend-item"])
         item.extend([symbol(name, mode), nodes.Text(f"{NBSP}{meaning}")])

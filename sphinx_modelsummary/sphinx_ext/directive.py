@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..cache import SummaryCache
 from ..present.view import select_rows
 from ..problems import Hint, Problem
 from ..lookup import lookup
@@ -21,6 +21,9 @@ from ..settings import record_problems
 from .config import OPTIONS, resolve_options
 from .nodes import pending_summary
 from .warn import warn
+
+if TYPE_CHECKING:
+    from ..cache import SummaryCache
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +100,8 @@ class ModelSummary(SphinxDirective):
 
 
 def cache_for(config, srcdir) -> SummaryCache | None:
+    from ..cache import SummaryCache  # not at start-up: a build with no summary reads no cache
+
     folder = config.modelsummary_cache_dir
     return SummaryCache(Path(srcdir, folder), srcdir) if folder else None
 

@@ -20,13 +20,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..present import conventions as fmt
-from ..present.doctree import math_node
-from ..model.expr import symbol_tex
 from ..problems import Problem
 from ..lookup import lookup
-from ..settings import QUIZ_SETTINGS, QuizOptions, resolve_quiz_options
-from ..teach.quiz import Quiz, QuizError, factory_source, legend, no_source, quiz_from_options, reasoning
+from ..settings import QUIZ_SETTINGS, resolve_quiz_options
 from .directive import lookup_call
 from .nodes import pending_quiz, quiz_answer, quiz_box
 from .roles import ModelSummaryDomain
@@ -70,10 +66,12 @@ class ModelQuiz(SphinxDirective):
             return self._fail(*entry.error)
         if entry.warning is not None:
             self._warn(*entry.warning)
+        from .quiz_nodes import problem_of, quiz_nodes  # the teaching code, only for a page with a quiz
+
         try:
             code, rest = quiz_nodes(entry.record, settings, bool(question), self._warn, Path(self.env.srcdir))
-        except (QuizError, ValueError) as error:
-            return self._fail(*_problem(error))
+        except ValueError as error:  # a QuizError too
+            return self._fail(*problem_of(error))
         box.extend([*code, *question, *rest])
         return [box]
 
@@ -92,53 +90,6 @@ class ModelQuiz(SphinxDirective):
         return []
 
 
-def _problem(error: ValueError) -> tuple[str, str]:
-    return (Problem.QUIZ if isinstance(error, QuizError) else Problem.OPTION).value, str(error)
-
-
-def quiz_nodes(record: dict, settings: QuizOptions, asked: bool, warn_about, srcdir: Path) -> tuple[list, list]:
-    """The model's code (``:show-code:``), and the question (unless ``asked``), the
-    statements and the answer. ``:show-code:`` shows code of the project ``srcdir`` is in.
-
-    Raises :class:`QuizError` or ``ValueError`` (a bad ``:layers:``) for a quiz that cannot be made.
-    """
-    code = factory_source(record, srcdir) if settings.show_code else None
-    if settings.show_code and code is None:
-        warn_about(Problem.OPTION.value, no_source(record))
-    quiz = quiz_from_options(record, settings, "the above code fragment" if code else "the model")
-    shown = [nodes.literal_block(code, code, language="python", classes=["modelsummary-quiz-code"])] if code else []
-    made = [] if asked else [nodes.paragraph(quiz.question, quiz.question, classes=["modelsummary-quiz-question"])]
-    statements = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".",
-                                       classes=["modelsummary-quiz-statements"])
-    for statement in quiz.statements:
-        statements += nodes.list_item("", nodes.paragraph(statement.text, statement.text))
-    made += [statements, _answer(quiz)]
-    return shown, made
-
-
-def _pieces(pieces: list) -> list[nodes.Node]:
-    return [nodes.Text(p) if isinstance(p, str) else
-            math_node(fmt.equation_latex(p.item, p.mode), fmt.equation(p.item, p.mode)) for p in pieces]
-
-
-def _answer(quiz: Quiz) -> quiz_answer:
-    answer = quiz_answer()
-    numbers = ", ".join(str(n) for n in quiz.answer)
-    answer += nodes.paragraph("", "", nodes.strong("", "Answer:"), nodes.Text(f" {numbers}"),
-                              classes=["modelsummary-quiz-key"])
-    for statement in quiz.statements:
-        answer += nodes.paragraph("", "", *_pieces(reasoning(statement)))
-    answer += nodes.paragraph("", "", nodes.strong("", "Shapes:"), nodes.Text(f" {quiz.shapes}"))
-    symbols = legend(quiz)
-    if symbols:
-        where = [nodes.strong("", "Where")]
-        for i, (symbol, meaning) in enumerate(symbols):
-            where += [nodes.Text("; " if i else " "), math_node(symbol_tex(symbol), symbol),
-                      nodes.Text(f" {'stands for' if not i else 'for'} the {meaning}")]
-        answer += nodes.paragraph("", "", *where, nodes.Text("."))
-    return answer
-
-
 class MakeQuizzes(SphinxPostTransform):
     """Each :class:`pending_quiz` becomes its quiz, from the named summary's record."""
 
@@ -146,7 +97,10 @@ class MakeQuizzes(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = self.env.domains[ModelSummaryDomain.name]
-        for pending in list(self.document.findall(pending_quiz)):
+        quizzes = list(self.document.findall(pending_quiz))
+        if quizzes:
+            from .quiz_nodes import problem_of, quiz_nodes  # the teaching code, only for a page with a quiz
+        for pending in quizzes:
             box = pending.parent
             found = domain.record(pending["summary"], pending, "model-quiz")  # warns when there is none
             made = None
@@ -155,8 +109,8 @@ class MakeQuizzes(SphinxPostTransform):
                     code, made = quiz_nodes(found[1], pending["settings"], pending["asked"],
                                             lambda subtype, message, at=pending: warn(at, subtype, f"model-quiz: {message}"),
                                             Path(self.env.srcdir))
-            except (QuizError, ValueError) as error:
-                subtype, message = _problem(error)
+            except ValueError as error:  # a QuizError too
+                subtype, message = problem_of(error)
                 warn(pending, subtype, f"model-quiz: {message}")
             if made is None:  # the quiz renders nothing, as the directive does on a problem
                 box.parent.remove(box)

@@ -21,7 +21,6 @@ from sphinx.util.nodes import make_refnode
 
 from ..lookup import lookup
 from ..present import references
-from ..present.doctree import math_node, row_anchor
 from ..present.references import QUANTITIES
 from ..problems import Problem
 from .directive import cache_for
@@ -125,12 +124,14 @@ class ModelSummaryDomain(Domain):
         if resolved.problem is not None:
             warn(node, *resolved.problem)
             return contnode
+        from ..present.doctree import math_node  # not at start-up: only a page that quotes a number needs it
+
         quoted, row = resolved.quoted, resolved.row
         content = (nodes.inline("", quoted.text, classes=["modelsummary-ref"]) if quoted.item is None
                    else math_node(quoted.latex, quoted.text))
         if row is None:
             return make_refnode(builder, fromdocname, info["docname"], info["id"], content, f"{name}: total")
-        anchor = row_anchor(info["anchor"], row["label"]) if row["label"] in info["shown"] else info["id"]
+        anchor = references.row_anchor(info["anchor"], row["label"]) if row["label"] in info["shown"] else info["id"]
         return make_refnode(builder, fromdocname, info["docname"], anchor, content, f"{name}: {row['label']}")
 
     def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode):

@@ -10,7 +10,6 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..present.doctree import render, typeset_maths
 from .nodes import pending_summary
 
 # Builders whose output has no tables of their own worth the name get the text table.
@@ -29,8 +28,13 @@ class RenderSummaries(SphinxPostTransform):
     default_priority = 50  # after references are resolved against the stub table
 
     def run(self, **kwargs: Any) -> None:
+        summaries = list(self.document.findall(pending_summary))
+        if not summaries:
+            return
+        from ..present.doctree import render  # imported by the first page with a summary, not at start-up
+
         mode = render_mode(output_format(self))
-        for pending in list(self.document.findall(pending_summary)):
+        for pending in summaries:
             record, stub = pending["record"], pending[0]
             result = render(record, pending["options"], [record["layers"][i] for i in pending["rows"]], mode)
             table = result[0].next_node(nodes.table)
@@ -62,6 +66,10 @@ class TypesetFormulas(SphinxPostTransform):
     default_priority = 60  # after roles are resolved and quizzes made
 
     def run(self, **kwargs: Any) -> None:
+        if next(self.document.findall(nodes.math), None) is None:
+            return
+        from ..present.doctree import typeset_maths
+
         builder_format = output_format(self)
         typeset_maths(self.document, render_mode(builder_format), text_writer=builder_format == "text")
 
