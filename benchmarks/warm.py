@@ -60,18 +60,45 @@ def build(i):
                              layers.LSTM(width), layers.Dense(3, activation="softmax")])
 '''
 
+# A page the size of the docs' gallery pages (300 to 600 words): about 300 words of prose,
+# a list, code and a note around the summary. Version {edit} is what the prose edit changes.
 PROSE = """This page documents one of the project's models: what it is for, what goes in and
 what comes out, and how its size follows from its layers. The paragraphs around the
-summary are the kind of prose a documentation page has, version {edit}.
+summary are the kind of prose a documentation page has, version {edit}. A reader who
+comes here from the tutorial has trained the model once and wants to know why it has the
+number of parameters it has, and which layers hold most of them.
+
+Data
+----
+
+The inputs are scaled to the range the model was trained on, and the labels are whole
+numbers, one per example. The training set is shuffled at every epoch; the validation
+set is a fixed tenth of the data, chosen once, so that figures from different runs can
+be compared.
 
 - inputs are scaled to the range the model was trained on;
-- the last layer gives one score per class;
-- the weights are saved with ``model.save``.
+- the last layer gives one score per class, and the loss compares it with the label;
+- the weights are saved with ``model.save`` after every epoch that improves the
+  validation loss, so an interrupted run loses at most one epoch.
 
 .. code-block:: python
 
    model = build({i})
-   model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+   model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+   model.fit(train, validation_data=valid, epochs=10)
+
+.. note::
+
+   The figures below come from the model's own code, so they change when it does: a
+   wider layer, a new block or another input size shows up in the next build.
+
+Layers
+------
+
+Most of the parameters sit in the last layers, where every input meets every output;
+the first layers see the whole input but share their weights across it. The table gives
+each layer's output shape, how many numbers it produces for one example, and its
+parameters with the formula that explains them.
 """
 
 

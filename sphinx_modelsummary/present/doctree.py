@@ -24,7 +24,7 @@ from .view import SummaryOptions, select_rows
 from ..model.expr import symbol_tex
 from .text import render as text_render, text_cell
 from .text_table import Cell, fit_widths
-from .typeset import tokens
+from .typeset import TEXT_ATTRIBUTE, tokens
 from .walk import walk_lines
 
 NBSP = "\u00a0"
@@ -41,10 +41,6 @@ def row_anchor(name: str, label: str) -> str:
 
 
 # Formulas ---------------------------------------------------------------------------------
-
-#: The attribute of a :func:`math_node` holding its plain reading.
-TEXT_ATTRIBUTE = "modelsummary_text"
-
 
 def math_node(latex: str, text: str) -> nodes.math:
     """A formula in running text (a role, a quiz's answer) before the builder is known:

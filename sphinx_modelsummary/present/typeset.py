@@ -15,6 +15,10 @@ import re
 from typing import NamedTuple
 
 
+#: The attribute of a formula's maths node (``doctree.math_node``) that holds its plain reading.
+TEXT_ATTRIBUTE = "modelsummary_text"
+
+
 class Token(NamedTuple):
     kind: str  # "sym" (italic), "sub" (subscript of the symbol before), "word" (upright), "name" (code), "text"
     text: str

@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..present.typeset import TEXT_ATTRIBUTE
 from .nodes import pending_summary
 
 # Builders whose output has no tables of their own worth the name get the text table.
@@ -66,8 +67,8 @@ class TypesetFormulas(SphinxPostTransform):
     default_priority = 60  # after roles are resolved and quizzes made
 
     def run(self, **kwargs: Any) -> None:
-        if next(self.document.findall(nodes.math), None) is None:
-            return
+        if not any(TEXT_ATTRIBUTE in node for node in self.document.findall(nodes.math)):
+            return  # no formula of a summary's on the page
         from ..present.doctree import typeset_maths
 
         builder_format = output_format(self)
