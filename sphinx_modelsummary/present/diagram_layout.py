@@ -353,3 +353,11 @@ def _place(rows: list[list[str]], widths: dict, up: dict, down: dict) -> dict[st
             for key, a, b in zip(row, pushed_right, pushed_left):
                 x[key] = (a + b) / 2
     return x
+
+
+def diagram_rows(record: dict, layers=None) -> list[dict]:
+    """The rows a diagram draws: the model's own layers (within ``layers`` ranges, as
+    ``:layers:`` gives them); raises ``ValueError`` naming a layer that is not there."""
+    from .view import SummaryOptions, select_rows
+
+    return select_rows(record, SummaryOptions(depth=0, layers=layers))
