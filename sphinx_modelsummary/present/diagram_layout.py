@@ -315,11 +315,13 @@ def _order(rows: list[list[str]], up: dict, down: dict) -> None:
             where = {k: i for i, k in enumerate(near)}
             links = up if sweep % 2 == 0 else down
 
-            def barycentre(key: str, index: int) -> float:
-                seen = [where[n] for n in links[key] if n in where]
-                return sum(seen) / len(seen) if seen else index
+            rows[level][:] = [k for _, _, k in sorted((_barycentre(links[k], where, i), i, k)
+                                                      for i, k in enumerate(rows[level]))]
 
-            rows[level][:] = [k for _, _, k in sorted((barycentre(k, i), i, k) for i, k in enumerate(rows[level]))]
+
+def _barycentre(neighbours: list[str], where: dict[str, int], index: int) -> float:
+    seen = [where[n] for n in neighbours if n in where]
+    return sum(seen) / len(seen) if seen else index
 
 
 def _place(rows: list[list[str]], widths: dict, up: dict, down: dict) -> dict[str, float]:
