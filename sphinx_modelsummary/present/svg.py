@@ -5,11 +5,13 @@ page has one. It scales down to its box (``max-width: 100%``), never up."""
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 from .diagram_layout import FONT, LINE, PAD, Box, Diagram, label_origin
 from .diagram_text import description
 
+_NUMBERS = itertools.count(1)  # ids for a diagram drawn without one (a notebook's outputs)
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -56,11 +58,18 @@ def _edge(points: list[tuple[float, float]]) -> list[str]:
             f'<polygon points="{head}" fill="currentColor"/>']
 
 
-def render(diagram: Diagram, links: dict[str, str] | None = None, ident: str = "modelsummary-diagram",
-           caption: str = "") -> str:
+# An SVG shown as an image (mystmd's figures, a file) has no page colour to inherit: it
+# follows the reader's light or dark preference instead.
+STANDALONE_COLOURS = "svg{color:#1f2328}@media (prefers-color-scheme:dark){svg{color:#e6edf3}}"
+
+
+def render(diagram: Diagram, links: dict[str, str] | None = None, ident: str = "",
+           caption: str = "", standalone: bool = False) -> str:
     """The SVG element. ``links``: row label -> the id of its row on the page (a box links
-    to the first row it stands for that has one); ``ident``: unique on the page."""
+    to the first row it stands for that has one); ``ident``: unique on the page;
+    ``standalone``: a file or an image of its own (its colours its own)."""
     links = links or {}
+    ident = ident or f"modelsummary-diagram-{next(_NUMBERS)}"
     title = caption or f"Diagram of the model {diagram.title}"
     view = "feature maps" if diagram.view == "feature-maps" else "layered graph"
     desc = f"{view}, top to bottom: " + "; ".join(description(diagram))
@@ -73,7 +82,7 @@ def render(diagram: Diagram, links: dict[str, str] | None = None, ident: str = "
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
         '<style>.ms-d-kind{font-style:italic;opacity:.8}.ms-d-facts{font-variant-numeric:tabular-nums}'
-        'a:focus rect,a:hover rect{fill-opacity:.18}</style>',
+        'a:focus rect,a:hover rect{fill-opacity:.18}' + (STANDALONE_COLOURS if standalone else "") + '</style>',
     ]
     for _, _, points in diagram.edges:
         parts += _edge(points)
