@@ -289,10 +289,10 @@ def _level(key: str, layer: dict[str, int]) -> int:
 
 def _tidy(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """The polyline without repeated points or points in the middle of a straight run."""
-    for i in range(len(points) - 3):  # a jog of a pixel or two is drawn straight
-        (ax, _), (bx, by), (cx, cy), (dx, _) = points[i:i + 4]
+    if len(points) >= 4:  # a jog of a pixel or two into the target is drawn straight
+        (ax, _), (bx, by), (cx, cy), (dx, dy) = points[-4:]
         if ax == bx and cx == dx and by == cy and abs(bx - cx) < 4:
-            points[i + 2:i + 4] = [(bx, cy), (bx, points[i + 3][1])]
+            points[-2:] = [(bx, cy), (bx, dy)]
     kept: list[tuple[float, float]] = []
     for point in points:
         point = (round(point[0], 1), round(point[1], 1))

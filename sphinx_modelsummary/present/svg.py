@@ -60,7 +60,8 @@ def _edge(points: list[tuple[float, float]]) -> list[str]:
 
 # An SVG shown as an image (mystmd's figures, a file) has no page colour to inherit: it
 # follows the reader's light or dark preference instead.
-STANDALONE_COLOURS = "svg{color:#1f2328}@media (prefers-color-scheme:dark){svg{color:#e6edf3}}"
+STANDALONE_COLOURS = (".modelsummary-diagram-svg{color:#1f2328}"
+                      "@media (prefers-color-scheme:dark){.modelsummary-diagram-svg{color:#e6edf3}}")
 
 
 def render(diagram: Diagram, links: dict[str, str] | None = None, ident: str = "",
@@ -82,7 +83,9 @@ def render(diagram: Diagram, links: dict[str, str] | None = None, ident: str = "
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
         '<style>.ms-d-kind{font-style:italic;opacity:.8}.ms-d-facts{font-variant-numeric:tabular-nums}'
-        'a:focus rect,a:hover rect{fill-opacity:.18}' + (STANDALONE_COLOURS if standalone else "") + '</style>',
+        'svg.modelsummary-diagram-svg a.ms-d-node{color:inherit;text-decoration:none}'
+        'a.ms-d-node:focus rect,a.ms-d-node:hover rect,a.ms-d-node:hover polygon{fill-opacity:.3}'
+        + (STANDALONE_COLOURS if standalone else "") + '</style>',
     ]
     for _, _, points in diagram.edges:
         parts += _edge(points)
