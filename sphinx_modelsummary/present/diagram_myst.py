@@ -13,7 +13,7 @@ def figure(record: dict, rows: list[dict], view: str = "auto", caption: str = ""
     """A figure node: the diagram as an image (its words as the image's alt text)."""
     diagram = layout(record, rows, view)
     data = base64.b64encode(svg.render(diagram, caption=caption, standalone=True).encode("utf-8")).decode("ascii")
-    alt = caption or f"Diagram of the model {diagram.title}: " + "; ".join(diagram_text.description(diagram))
+    alt = f"Diagram of the model {diagram.title}: " + "; ".join(diagram_text.description(diagram))
     image = {"type": "image", "url": f"data:image/svg+xml;base64,{data}", "alt": alt, "class": "modelsummary-diagram"}
     node = {"type": "container", "kind": "figure", "children": [image]}
     if caption:
