@@ -156,3 +156,11 @@ def test_options():
     assert [r["label"] for r in diagram_rows(made.chain(), (("conv", "pool"),))] == ["conv", "pool"]
     assert layout(made.chain(), view="graph").view == "graph"
     assert layout(made.two_inputs(), view="feature-maps").view == "graph"  # a graph has no single chain
+
+
+def test_nothing_to_draw_is_an_empty_picture():
+    record = made.nested()
+    diagram = layout(record, [r for r in record["layers"] if r["depth"] == 1])
+    assert diagram.boxes == [] and (diagram.width, diagram.height) == (20, 20)
+    assert ET.fromstring(svg.render(diagram)).get("width") == "20"
+    assert diagram_text.render(diagram) == "" and r"\begin{picture}(20,20)" in diagram_tex.render(diagram)

@@ -171,6 +171,9 @@ def layout(record: dict, rows: list[dict] | None = None, view: str = "auto") -> 
     boxes, sources = boxes_and_sources(record, rows)
     chosen = choose_view(view, boxes, sources)
     diagram = Diagram(chosen, record["model"]["name"], boxes, [], sources=sources)
+    if not boxes:  # rows of nested models only: nothing of the model's own to draw
+        diagram.width = diagram.height = 2 * MARGIN
+        return diagram
     (_feature_maps if chosen == "feature-maps" else _graph)(diagram)
     return diagram
 

@@ -128,7 +128,14 @@ class DrawDiagrams(SphinxPostTransform):
                 warn(node.parent, Problem.UNKNOWN_SUMMARY, f"{NAME}: :summary: {node['summary']} names no "
                      "model-summary on this page; the boxes link to no rows")
             links = {label: row_anchor(named[0], label) for label in named[1]} if named else {}
-            node.replace_self(draw(node, builder_format, links, anchor_id(f"{docname}-diagram-{number + 1}")))
+            try:
+                drawn = draw(node, builder_format, links, anchor_id(f"{docname}-diagram-{number + 1}"))
+            except Exception as error:  # a bug here must not stop the build: the page goes on without it
+                warn(node.parent, Problem.INTERNAL, f"{NAME}: the diagram could not be drawn ({type(error).__name__}: "
+                     f"{error}); please report this to sphinx-modelsummary")
+                node.parent.remove(node)
+                continue
+            node.replace_self(drawn)
 
 
 def draw(node: pending_diagram, builder_format: str, links: dict[str, str], ident: str) -> nodes.Element:
