@@ -61,7 +61,8 @@ def test_html_diagrams_name_every_layer_and_link_to_rows(built):
     assert listing.get("data-view") == residual.get("data-view") == "graph"
     # the listing's diagram comes right under its table (:diagram:)
     assert page.index('id="listing"') < page.index("Diagram of the model listing") < page.index("Diagram of the model residual_block")
-    assert '<figure class="modelsummary-diagram align-default" id="seed-diagram">' in page
+    assert '<figure class="modelsummary-diagram course-figure align-default" id="seed-diagram">' in page
+    assert '<span class="std std-numref">Fig. 1</span>' in page  # :name: and :caption: make a numbered figure
     warnings = [line for line in stderr.splitlines() if "WARNING" in line]
     assert [re.search(r"problems\.rst:(\d+).*\[(modelsummary\.\w+)\]", w).groups() for w in warnings] == [
         ("6", "modelsummary.option"), ("9", "modelsummary.expect"), ("15", "modelsummary.option"),
