@@ -357,7 +357,23 @@ def _place(rows: list[list[str]], widths: dict, up: dict, down: dict) -> dict[st
                 edge = pushed_left[i] - NODE_GAP
             for key, a, b in zip(row, pushed_right, pushed_left):
                 x[key] = (a + b) / 2
+    _straighten(rows, widths, up, down, x)
     return x
+
+
+def _straighten(rows: list[list[str]], widths: dict, up: dict, down: dict, x: dict[str, float]) -> None:
+    """A node that alone continues the one above it is put right under it, where its row
+    leaves room: a chain of layers is drawn as a straight line."""
+    for row in rows[1:]:
+        for i, key in enumerate(row):
+            if len(up[key]) != 1 or len(down[up[key][0]]) != 1:
+                continue
+            above = up[key][0]
+            want = x[above] + widths[above] / 2 - widths[key] / 2
+            left = x[row[i - 1]] + widths[row[i - 1]] + NODE_GAP if i else -math.inf
+            right = x[row[i + 1]] - NODE_GAP - widths[key] if i + 1 < len(row) else math.inf
+            if left <= want <= right:
+                x[key] = want
 
 
 def diagram_rows(record: dict, layers=None) -> list[dict]:
