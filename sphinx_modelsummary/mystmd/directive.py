@@ -38,7 +38,7 @@ def run_directive(request: dict, site: Site) -> list[dict]:
         return nodes + [_problem(spec, where, Problem.OPTION, f":layers: {error}", error=True)]
     nodes += [_problem(spec, where, *problem) for problem in record_problems(entry.record, options)]
     nodes += myst_ast.render(entry.record, options, rows)
-    if options.diagram:  # under the table (mystmd/diagram.py)
+    if options.diagram:  # the diagram under the table
         nodes.append(diagram_myst.figure(entry.record, [r for r in rows if r["depth"] == 0]))
     return nodes
 
