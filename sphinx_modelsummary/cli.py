@@ -116,7 +116,10 @@ def summary_parser() -> argparse.ArgumentParser:
     for setting in FLAGS:
         parser.add_argument(f"--{setting.option}", dest=setting.field, default=argparse.SUPPRESS,
                             metavar=_metavar(setting), help=_flag_help(setting))
-    parser.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "markdown", "html", "json", "svg"), default="text",
+                        help="svg: the model's diagram (see model-diagram) rather than its table")
+    parser.add_argument("--view", choices=("auto", "feature-maps", "graph"), default="auto",
+                        help="with --format svg: how the diagram draws the model (default: auto)")
     parser.add_argument("--ascii", action="store_true",
                         help="plain ASCII: * and x for products, -> for arrows, floor() (text and Markdown)")
     parser.add_argument("--width", type=int, default=100, help="the columns a text table fits in (default: 100)")
@@ -189,6 +192,9 @@ def _summary(argv: list[str]) -> int:
         return USAGE_ERROR
     for problem, message in record_problems(record, options, label=lambda option: f"--{option}"):
         _say(problem, message, kind="warning")
+    if args.format == "svg":
+        _emit(diagram_svg(record, rows, args.view))
+        return OK
     _emit(render(record, options, rows, args.format, ASCII if args.ascii else UNICODE, args.width), args.ascii)
     return OK
 
@@ -205,6 +211,14 @@ def render(record: dict, options: SummaryOptions, rows: list[dict], output: str 
     if output == "markdown":
         return markdown.render(record, options, rows, style=style)
     return html.render(record, options, rows)
+
+
+def diagram_svg(record: dict, rows: list[dict], view: str = "auto") -> str:
+    """The model's diagram as an SVG file of its own (the rows' own layers)."""
+    from .present import svg
+    from .present.diagram_layout import layout
+
+    return svg.render(layout(record, [r for r in rows if r["depth"] == 0], view), standalone=True) + "\n"
 
 
 # The quiz ---------------------------------------------------------------------------------

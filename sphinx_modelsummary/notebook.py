@@ -20,13 +20,21 @@ class Summary:
         self.record, self.options = record, options or SummaryOptions()
 
     def _repr_html_(self) -> str:
-        return html.render(self.record, self.options)
+        table = html.render(self.record, self.options)
+        return table + self.diagram().svg() if self.options.diagram else table
+
+    def diagram(self, view: str = "auto") -> "Diagram":
+        """The model's diagram (``view``: auto, feature-maps or graph): SVG in Jupyter, words in a terminal."""
+        from .present.diagram_layout import diagram_rows, layout
+
+        return Diagram(layout(self.record, diagram_rows(self.record, self.options.layers), view))
 
     def _repr_markdown_(self) -> str:
         return markdown.render(self.record, self.options)
 
     def __str__(self) -> str:
-        return text.render(self.record, self.options)
+        table = text.render(self.record, self.options)
+        return f"{table}\n\n{self.diagram()}" if self.options.diagram else table
 
     __repr__ = __str__
 
@@ -34,12 +42,38 @@ class Summary:
         return json.dumps(self.record, indent=2)
 
 
+class Diagram:
+    """A model's diagram: Jupyter shows the SVG (in the notebook's own text colour), a
+    terminal the diagram in words."""
+
+    def __init__(self, layout):
+        self.layout = layout
+
+    def svg(self) -> str:
+        from .present import svg
+
+        return svg.render(self.layout)
+
+    def _repr_svg_(self) -> str:  # an output of its own: it keeps its colours in a dark notebook
+        from .present import svg
+
+        return svg.render(self.layout, standalone=True)
+
+    def __str__(self) -> str:
+        from .present import diagram_text
+
+        return diagram_text.render(self.layout)
+
+    __repr__ = __str__
+
+
 def explain(model, input_shape=None, *, steps: bool = False, **options) -> Summary:
     """Summarise a Keras model object, or a spec such as ``"examples.mnist:build_cnn"``.
 
     ``input_shape`` builds a model that is not built yet: ``(28, 28, 1)``, ``"28, 28, 1"``,
     or a list of shapes for several inputs. ``steps`` adds the shape walk and one
-    sentence per layer after the table. Every option of the directive is a keyword, read
+    sentence per layer after the table; ``diagram=True`` the model's diagram (also
+    ``explain(...).diagram()``). Every option of the directive is a keyword, read
     as the directive reads it (``columns="layer, params"``, ``depth=0``, ``layers="a..b"``);
     a bad one is a ``ValueError`` naming it.
     """

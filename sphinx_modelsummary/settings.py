@@ -182,6 +182,7 @@ SETTINGS = (
             doc="HTML classes for the table (a list, or one string)", cli=False),
     Setting("expect-params", "expect_params", parse_count,
             doc="the model's total parameters; another total is an 'expect' warning", value="N"),
+    Setting("diagram", "diagram", parse_bool, doc="the model's diagram under the table (see model-diagram)", cli=False),
     Setting(None, "cache_dir", parse_cache_dir, "modelsummary_cache_dir", CACHE_DIR, (str,),
             doc="the folder of the persistent cache, relative to the source directory; '' for none", cli=False),
     Setting(None, "mode", parse_mode, "modelsummary_mode", "auto", (str,),
@@ -346,3 +347,51 @@ def resolve_quiz_options(spec: str, options: dict[str, Any]) -> QuizOptions:
     if quiz.summary and quiz.input_shape:
         raise ValueError(":input-shape: belongs to a spec; the summary has its own")
     return quiz
+
+
+# model-diagram ------------------------------------------------------------------------------
+
+
+def parse_view(value: Any) -> str:
+    """How a diagram draws the model: ``auto``, ``feature-maps`` or ``graph``."""
+    from .present.diagram_layout import VIEWS
+
+    text = _text(value).lower() or "auto"
+    if text not in VIEWS:
+        raise ValueError(f"expected one of {', '.join(VIEWS)}, not {value!r}")
+    return text
+
+
+@dataclasses.dataclass(frozen=True)
+class DiagramOptions:
+    """A ``model-diagram``'s options, validated."""
+
+    input_shape: str = ""
+    view: str = "auto"
+    layers: tuple[tuple[str | None, str | None], ...] | None = None
+    summary: str = ""
+    caption: str = ""
+    name: str = ""
+    classes: tuple[str, ...] = ()
+    expect_params: int | None = None
+    depth: int | None = 0  # the model's own layers: a nested model is one box
+
+
+DIAGRAM_SETTINGS = (
+    Setting("input-shape", "input_shape", _text, doc="as for model-summary", value="SHAPE"),
+    Setting("view", "view", parse_view, doc="feature-maps (a chain of layers), graph, or auto: feature maps "
+            "for a chain of image layers, else the graph", value="auto|feature-maps|graph"),
+    Setting("layers", "layers", parse_layers, doc="the layers from one to another: 'first..last'", value="FIRST..LAST"),
+    Setting("summary", "summary", normalize_name, doc="the :name: of the model-summary whose rows the boxes link to "
+            "(by default, a named summary of the same model on the page)", cli=False),
+    Setting("caption", "caption", _text, doc="a caption for the figure", cli=False),
+    Setting("name", "name", _text, doc="a label to refer to the figure", cli=False),
+    Setting("class", "classes", parse_classes, doc="HTML classes for the figure", cli=False),
+    Setting("expect-params", "expect_params", parse_count, doc="as for model-summary", value="N"),
+)
+_DIAGRAM_BY_OPTION = {s.option: s for s in DIAGRAM_SETTINGS}
+
+
+def resolve_diagram_options(options: dict[str, Any], label: Callable[[str], str] = directive_label) -> DiagramOptions:
+    """A diagram's options as :class:`DiagramOptions`; a ``ValueError`` names a bad one."""
+    return DiagramOptions(**_parse_given(_DIAGRAM_BY_OPTION, options, "model-diagram", label))

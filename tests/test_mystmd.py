@@ -54,8 +54,9 @@ def test_the_spec_declares_every_option_as_a_string():
     done = subprocess.run([str(BOOK / "modelsummary_plugin.py")], capture_output=True, text=True,
                           env=plugin_env(), timeout=120)
     assert done.returncode == 0, done.stderr
-    directive, quiz = json.loads(done.stdout)["directives"]
+    directive, quiz, diagram = json.loads(done.stdout)["directives"]
     assert quiz["name"] == "model-quiz" and quiz["options"]["name"]["alias"] == ["label"]
+    assert diagram["name"] == "model-diagram" and diagram["options"]["name"]["alias"] == ["label"]
     assert directive["name"] == "model-summary" and directive["arg"] == {
         "type": "string", "required": True, "doc": directive["arg"]["doc"]}
     assert set(directive["options"]) == {s.option for s in OPTIONS}

@@ -69,7 +69,7 @@ def test_the_spec_declares_every_role_and_the_quiz():
     assert [r["name"] for r in spec["roles"]] == ["ms:params", "ms:trainable", "ms:non-trainable", "ms:shape",
                                                   "ms:activations", "ms:macs", "ms:formula", "ms:total"]
     assert all(r["body"] == {"type": "string", "required": True} for r in spec["roles"])
-    summary, quiz_spec = spec["directives"]
+    summary, quiz_spec, _diagram = spec["directives"]
     assert quiz_spec["name"] == "model-quiz" and quiz_spec["body"]["type"] == "myst"
     assert quiz_spec["options"]["name"]["alias"] == ["label"] and "summary" in quiz_spec["options"]
 

@@ -78,7 +78,8 @@ def test_the_flags_are_the_table():
     parser = cli.summary_parser()
     flags = {o for action in parser._actions for o in action.option_strings}
     from_table = {f"--{s.option}" for s in OPTIONS if s.cli}
-    assert flags == from_table | {"-h", "--help", "--format", "--ascii", "--width"}
+    # the command line's own, and --view for the diagram (--format svg)
+    assert flags == from_table | {"-h", "--help", "--format", "--ascii", "--width", "--view"}
     assert {"--columns", "--formula", "--shape-derivations", "--explain", "--depth", "--layers", "--totals",
             "--legend", "--expect-params", "--input-shape", "--expand-nested"} == from_table
 

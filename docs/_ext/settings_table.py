@@ -5,9 +5,9 @@ docutils nodes (so the docs cannot drift from the code)."""
 from __future__ import annotations
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
 
-from sphinx_modelsummary.settings import SETTINGS, Setting
+from sphinx_modelsummary.settings import DIAGRAM_SETTINGS, SETTINGS, Setting
 
 HEADER = ("Option", "conf.py value", "Default", "What it does")
 WIDTHS = (16, 26, 20, 38)
@@ -48,10 +48,14 @@ def settings_table(settings=SETTINGS) -> nodes.table:
 
 
 class SettingsTable(Directive):
+    """``.. modelsummary-settings::``; ``:directive: model-diagram`` for that directive's options."""
+
     has_content = False
+    option_spec = {"directive": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        return [settings_table()]
+        diagram = self.options.get("directive", "").strip() == "model-diagram"
+        return [settings_table(DIAGRAM_SETTINGS if diagram else SETTINGS)]
 
 
 def setup(app) -> dict:

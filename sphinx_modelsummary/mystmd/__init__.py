@@ -24,7 +24,8 @@ from typing import Any
 
 from ..present.references import QUANTITIES
 from ..problems import Problem
-from ..settings import CACHE_DIR, OPTIONS, QUIZ_SETTINGS
+from ..settings import CACHE_DIR, DIAGRAM_SETTINGS, OPTIONS, QUIZ_SETTINGS
+from .diagram import NAME as DIAGRAM, run_diagram
 from .directive import _problem, run_directive
 from .quiz import NAME as QUIZ, run_quiz
 from .roles import ROLES, run_role
@@ -57,6 +58,11 @@ def plugin_spec() -> dict:
             "arg": {"type": "string", "doc": _SPEC_DOC + " (or :summary: instead)"},
             "options": _options(QUIZ_SETTINGS),
             "body": {"type": "myst", "doc": "the question, in place of the default one"},
+        }, {
+            "name": DIAGRAM,
+            "doc": "A figure of a Keras model drawn from its summary: feature maps or a graph of its layers.",
+            "arg": {"type": "string", "required": True, "doc": _SPEC_DOC},
+            "options": _options(DIAGRAM_SETTINGS),
         }],
         "roles": [{"name": role, "doc": f"{QUANTITIES[role.partition(':')[2]]}: summary-name/layer-name",
                    "body": {"type": "string", "required": True}} for role in ROLES],
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None, *, cache_dir: str = CACHE_DIR, mode: str
     return 0
 
 
-_RUNS = {("--directive", NAME): run_directive, ("--directive", QUIZ): run_quiz,
+_RUNS = {("--directive", NAME): run_directive, ("--directive", QUIZ): run_quiz, ("--directive", DIAGRAM): run_diagram,
          **{("--role", role): run_role for role in ROLES}}
 
 

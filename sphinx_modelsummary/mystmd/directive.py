@@ -6,7 +6,7 @@ import sys
 
 from ..lookup import lookup
 from ..model.clean import one_line
-from ..present import myst_ast
+from ..present import diagram_myst, myst_ast
 from ..present.view import select_rows
 from ..problems import Hint, Problem, describe
 from ..settings import OPTIONS, record_problems, resolve_options
@@ -37,7 +37,10 @@ def run_directive(request: dict, site: Site) -> list[dict]:
     except ValueError as error:
         return nodes + [_problem(spec, where, Problem.OPTION, f":layers: {error}", error=True)]
     nodes += [_problem(spec, where, *problem) for problem in record_problems(entry.record, options)]
-    return nodes + myst_ast.render(entry.record, options, rows)
+    nodes += myst_ast.render(entry.record, options, rows)
+    if options.diagram:  # the diagram under the table
+        nodes.append(diagram_myst.figure(entry.record, [r for r in rows if r["depth"] == 0]))
+    return nodes
 
 
 def _lookup(site: Site, spec: str, input_shape: str | None):

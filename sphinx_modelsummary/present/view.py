@@ -25,6 +25,7 @@ class SummaryOptions:
     name: str = ""
     classes: tuple[str, ...] = ()
     expect_params: int | None = None
+    diagram: bool = False  # the model's diagram under the table (present/diagram_layout.py)
 
 
 def visible_rows(record: dict, depth: int | None = None, names: tuple[str, str] | None = None) -> list[dict]:

@@ -16,6 +16,7 @@ from sphinx.util.parallel import parallel_available
 
 from .._version import __version__
 from ..lookup import prefetch
+from .diagram import DrawDiagrams, ModelDiagram, pending_diagram
 from .directive import ModelSummary, find_summaries, lookup_call
 from .config import SETTINGS, check_config
 from .nodes import ANSWER_VISITORS, pending_quiz, pending_summary, quiz_answer, quiz_box, quiz_title
@@ -79,6 +80,10 @@ def setup(app) -> dict[str, Any]:
             app.add_config_value(setting.config, setting.default, "env", types=setting.types)
     app.add_directive("model-summary", ModelSummary)
     app.add_directive("model-quiz", ModelQuiz)
+    app.add_directive("model-diagram", ModelDiagram)
+    app.add_node(pending_diagram)
+    app.add_post_transform(DrawDiagrams)
+    app.add_latex_package("pict2e")  # the diagrams' LaTeX pictures (texlive-pictures)
     app.add_domain(ModelSummaryDomain)  # the ms roles
     app.add_node(pending_summary)
     app.add_node(pending_quiz)
