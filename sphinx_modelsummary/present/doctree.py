@@ -24,6 +24,7 @@ from .view import SummaryOptions, select_rows
 from ..model.expr import symbol_tex
 from .text import render as text_render, text_cell
 from .text_table import Cell, fit_widths
+from .references import row_anchor
 from .typeset import TEXT_ATTRIBUTE, tokens
 from .walk import walk_lines
 
@@ -33,11 +34,6 @@ TEXT_PARAGRAPH = 70  # the text writer's paragraphs
 LATEX_WIDTH = 100  # characters a page's table is planned in
 # In LaTeX a formula may break at its "=" (a relation), never at an operator.
 LATEX_NO_BREAK = r"\binoppenalty=10000\relax "
-
-
-def row_anchor(name: str, label: str) -> str:
-    """The id of a row of the summary named ``name``: ``quiz-cnn-conv2d-1``."""
-    return nodes.make_id(f"{name}-{label}")
 
 
 # Formulas ---------------------------------------------------------------------------------

@@ -54,9 +54,10 @@ def _summarise_ahead(app, env, docnames: list[str]) -> None:
         except (OSError, UnicodeDecodeError):
             continue
         for spec, options in find_summaries(text):
-            try:
-                calls.append(lookup_call(app.config, env, docname, spec, options)[1])
-            except ValueError:  # a bad option: the directive reports it, and looks nothing up
+            shape = {"input-shape": options["input-shape"]} if options.get("input-shape") else {}
+            try:  # the spec and the input shape say what to look up (a diagram's options are not a table's)
+                calls.append(lookup_call(app.config, env, docname, spec, shape)[1])
+            except ValueError:  # a bad input shape: the directive reports it, and looks nothing up
                 continue
     prefetch(calls, forked=parallel_available and app.parallel > 1)
 

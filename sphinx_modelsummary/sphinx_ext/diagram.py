@@ -17,10 +17,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ..lookup import lookup
-from ..present import diagram_tex, diagram_text, svg
-from ..present.diagram_layout import diagram_rows, layout
-from ..present.doctree import row_anchor
-from ..present.references import anchor_id, normalize_name
+from ..present.references import anchor_id, normalize_name, row_anchor
 from ..problems import Hint, Problem
 from ..settings import DIAGRAM_SETTINGS, record_problems, resolve_diagram_options
 from .directive import _AnyOption, lookup_call
@@ -71,6 +68,8 @@ class ModelDiagram(SphinxDirective):
             return self._fail(*entry.error, entry.error.hint)
         if entry.warning is not None:
             self._warn(*entry.warning, entry.warning.hint)
+        from ..present.diagram_layout import diagram_rows  # not at start-up: only a page with a diagram needs it
+
         try:
             rows = diagram_rows(entry.record, options.layers)
         except ValueError as error:
@@ -106,8 +105,11 @@ class DrawDiagrams(SphinxPostTransform):
     default_priority = 45  # before the summaries become tables (RenderSummaries, 50)
 
     def run(self, **kwargs: Any) -> None:
+        summaries = list(self.document.findall(pending_summary))
+        if not summaries and next(self.document.findall(pending_diagram), None) is None:
+            return
         by_name, by_call = {}, {}
-        for pending in self.document.findall(pending_summary):
+        for pending in summaries:
             options = pending["options"]
             shown = [pending["record"]["layers"][i]["label"] for i in pending["rows"]]
             if options.name:
@@ -139,6 +141,9 @@ class DrawDiagrams(SphinxPostTransform):
 
 
 def draw(node: pending_diagram, builder_format: str, links: dict[str, str], ident: str) -> nodes.Element:
+    from ..present import diagram_tex, diagram_text, svg
+    from ..present.diagram_layout import layout
+
     record = node["record"]
     diagram = layout(record, [record["layers"][i] for i in node["rows"]], node["view"])
     if builder_format == "html":

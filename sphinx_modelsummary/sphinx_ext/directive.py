@@ -124,14 +124,15 @@ def lookup_call(config, env, docname: str, spec: str, options: dict):
 
 # Reading ahead: the summaries a page's source shows, found as docutils and MyST would find
 # them (close enough: one missed is looked up when the page is read).
-_RST = re.compile(r"^(?P<indent>[ \t]*)\.\. model-summary::(?P<argument>.*)$")
-_MYST = re.compile(r"^[ \t]*(?P<fence>`{3,}|:{3,})[ \t]*\{model-summary\}(?P<argument>.*)$")
+_RST = re.compile(r"^(?P<indent>[ \t]*)\.\. model-(?:summary|diagram)::(?P<argument>.*)$")
+_MYST = re.compile(r"^[ \t]*(?P<fence>`{3,}|:{3,})[ \t]*\{model-(?:summary|diagram)\}(?P<argument>.*)$")
 _OPTION = re.compile(r"^:(?P<name>[\w-]+):(?:[ \t]+(?P<value>.*))?$")
 _YAML_OPTION = re.compile(r"^(?P<name>[\w-]+):[ \t]*(?P<value>.*)$")
 
 
 def find_summaries(text: str) -> list[tuple[str, dict]]:
-    """``(spec, options)`` of each ``model-summary`` with no content in rST or MyST source."""
+    """``(spec, options)`` of each ``model-summary`` and ``model-diagram`` with no content
+    in rST or MyST source."""
     lines, found = text.splitlines(), []
     for number, line in enumerate(lines):
         if match := _RST.match(line):
