@@ -48,3 +48,57 @@ def matmul_macs(config, input_shapes, output):
         sized("O", output[1:], "output values"),
         sized("n", [input_shapes[0][-1]], "length of the contracted axis"),
     )
+
+
+def _einsum_sizes(subscripts: str, input_shapes: list) -> dict[str, int | None] | None:
+    """Each letter's size in ``ab,bc->ac``; ``None`` when an operand does not fit its letters."""
+    sizes: dict[str, int | None] = {}
+    for letters, shape in zip(subscripts.split("->")[0].split(","), input_shapes):
+        if "..." in letters or len(letters) != len(shape):
+            return None
+        for letter, size in zip(letters, shape):
+            sizes[letter] = size if sizes.get(letter) is None else sizes[letter]
+    return sizes
+
+
+@macs("ops.Einsum")
+def einsum_macs(config, input_shapes, output):
+    """Each combination of the equation's letters is one product (summed where a letter is
+    contracted); the batch letter, the first operand's first, is left out as everywhere."""
+    subscripts = config.get("subscripts", "").replace(" ", "")
+    if "->" not in subscripts or len(input_shapes) != subscripts.count(",") + 1:
+        return None
+    sizes = _einsum_sizes(subscripts, input_shapes)
+    if sizes is None:
+        return None
+    batch = subscripts[0] if sizes.get(subscripts[0]) is None else None
+    letters = [letter for letter in sizes if letter != batch]
+    return sized("L", [sizes[letter] for letter in letters],
+                 f"product of the sizes of {', '.join(letters)} in {subscripts} (the batch letter left out): "
+                 + " x ".join("?" if sizes[letter] is None else str(sizes[letter]) for letter in letters))
+
+
+@macs("ops.Conv")
+def conv_macs(config, input_shapes, output):
+    """Each output value sums a kernel window over the input channels of its group."""
+    if len(input_shapes) != 2:
+        return None
+    return product(sized("O", output[1:], "output values"),
+                   sized("K", input_shapes[1][:-1], "kernel window x input channels per group"))
+
+
+@macs("ops.DepthwiseConv")
+def depthwise_conv_macs(config, input_shapes, output):
+    """Each output value sums a kernel window over one input channel."""
+    if len(input_shapes) != 2:
+        return None
+    return product(sized("O", output[1:], "output values"), sized("k", input_shapes[1][:-2], "kernel window"))
+
+
+@macs("ops.ConvTranspose")
+def conv_transpose_macs(config, input_shapes, output):
+    """Each input value is spread over a kernel window of every output channel."""
+    if len(input_shapes) != 2:
+        return None
+    return product(sized("I", input_shapes[0][1:], "input values"),
+                   sized("K", input_shapes[1][:-1], "kernel window x output channels"))

@@ -1,0 +1,66 @@
+"""A custom layer's own ``keras.ops`` counted by tracing its call: numbers worked out by hand,
+and for matmul and convolution by TensorFlow's profiler."""
+
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from sphinx_modelsummary.model.spec import fresh_names  # noqa: E402
+from sphinx_modelsummary.model.summary import summarize, summarize_model  # noqa: E402
+
+
+def rows_by_label(record):
+    return {row["label"]: row for row in record["layers"]}
+
+
+@pytest.fixture(scope="module")
+def custom():
+    return rows_by_label(summarize("nested_models:custom_ops"))
+
+
+def test_matmul_plus_bias_is_counted(custom):
+    row = custom["matmul_dense"]
+    # 10 positions x 5 units, each a sum of 12 products; the bias is an element-wise addition
+    assert row["macs"] == 10 * 5 * 12
+    formula = row["macs_formula"]
+    assert (formula["symbolic"], formula["substituted"]) == ("O * n", "50 * 12")
+    assert formula["note"] == "traced: its call() runs matmul of (10, 12) and (12, 5)"
+    assert set(formula["legend"]) == {"O", "n"}
+
+
+def test_einsum_and_a_dense_sublayer_add_up(custom):
+    row = custom["heads"]
+    # btd,dhk->bthk: every t, d, h, k (10 x 12 x 3 x 4) is one product; then 12 -> 5 at 10 positions
+    assert row["macs"] == 10 * 12 * 3 * 4 + 10 * 12 * 5
+    assert row["macs_formula"]["symbolic"] == "einsum + out"
+    assert row["macs_formula"]["note"] == "traced: its call() runs einsum of (10, 12) and (12, 3, 4); out of (10, 12)"
+
+
+def test_convolutions_through_ops(custom):
+    row = custom["filters"]
+    conv = 8 * 8 * 8 * (3 * 3 * 3)  # stride 2, same: 8 x 8 x 8 outputs over 3 x 3 x 3 inputs
+    depthwise = 6 * 6 * 16 * (3 * 3)  # valid: 6 x 6, 8 channels x 2, each over a 3 x 3 window
+    transposed = 6 * 6 * 16 * (2 * 2 * 4)  # each input value spread over 2 x 2 x 4 outputs
+    assert row["macs"] == conv + depthwise + transposed
+    assert row["macs_formula"]["symbolic"] == "conv + depthwise_conv + conv_transpose"
+
+
+def test_traced_counts_agree_with_the_tensorflow_profiler():
+    from nested_models import Filters, MatmulDense
+    from tf_profiler import profiler_flops
+
+    for layer, shape, ops in [(MatmulDense(5), (10, 12), ["MatMul", "BatchMatMul.*"]),
+                              (Filters(), (16, 16, 3), ["Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput"])]:
+        with fresh_names():
+            inputs = keras.Input(shape)
+            model = keras.Model(inputs, layer(inputs))
+        row = summarize_model(model)["layers"][1]
+        assert 2 * row["macs"] == profiler_flops(model, ops), type(layer).__name__
+
+
+def test_a_call_that_cannot_be_traced_is_not_known():
+    record = summarize("nested_models:opaque")
+    row = rows_by_label(record)["opaque"]
+    assert row["macs"] is None and row["macs_formula"] is None
+    assert record["totals"]["macs_unknown"] == ["opaque"]
+    assert record["diagnostics"] == []
