@@ -21,12 +21,13 @@ no_macs(
         "Sin", "Cos", "Tanh", "Erf", "Sigmoid", "Relu", "Relu6", "Gelu", "Silu", "Elu", "Selu",
         "LeakyRelu", "Softplus", "HardSigmoid", "HardSilu", "Softmax", "LogSoftmax", "Equal",
         "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual", "LogicalAnd", "LogicalOr",
-        "LogicalNot", "Cast", "Round", "Floor", "Ceil",
+        "LogicalNot", "Cast", "Round", "Floor", "Ceil", "Reciprocal", "Log1p", "Expm1", "Softsign",
+        "Mod", "FloorDivide",
     ),
 )
 no_macs(
     "it sums, averages or picks values along an axis: no products are summed",
-    *op_names("Sum", "Mean", "Max", "Min", "Argmax", "Argmin", "Cumsum", "Logsumexp"),
+    *op_names("Sum", "Mean", "Max", "Min", "Argmax", "Argmin", "Cumsum", "Logsumexp", "Var", "Std"),
 )
 no_macs(
     "it only moves, copies or selects values",
