@@ -64,3 +64,25 @@ def test_a_call_that_cannot_be_traced_is_not_known():
     assert row["macs"] is None and row["macs_formula"] is None
     assert record["totals"]["macs_unknown"] == ["opaque"]
     assert record["diagnostics"] == []
+
+
+def test_tracing_changes_no_weight():
+    """The trace runs on symbolic inputs in a stateless scope: a variable the call assigns keeps its value."""
+
+    class Counting(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 3))
+            self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False)
+
+        def call(self, x):
+            self.calls.assign_add(1.0)
+            return keras.ops.matmul(x, self.w)
+
+    with fresh_names():
+        inputs = keras.Input((4, 6))
+        layer = Counting(name="counting")
+        model = keras.Model(inputs, layer(inputs))
+    before = [w.numpy().copy() for w in layer.weights]
+    row = rows_by_label(summarize_model(model))["counting"]
+    assert row["macs"] == 4 * 3 * 6  # 4 positions x 3 outputs, each a sum of 6 products
+    assert all((w.numpy() == b).all() for w, b in zip(layer.weights, before))

@@ -311,6 +311,7 @@ def _fact(layer, node, call: int, label: str, site: Site, traced: tuple | None) 
     first = call == 0 and site.call == 0  # weights are counted once, at the first call of the first site
     paths = attribute_paths(layer) if first and _is_custom(layer) else {}
     inputs = (_attention_shapes(layer) if traced is None else None) or tensor_shapes
+    sublayers = _sublayers(layer) if first and _is_custom(layer) else []
     return {
         "name": layer.name,
         "label": label,
@@ -329,16 +330,22 @@ def _fact(layer, node, call: int, label: str, site: Site, traced: tuple | None) 
         "weights": _weights(layer, paths) if first else [],
         "has_weights": bool(getattr(layer, "weights", None)),
         "wraps": _wraps(layer) if _is_layer(layer) else [],
-        "sublayers": _sublayers(layer) if first and _is_custom(layer) else [],
-        "traced_ops": _traced_ops(layer, node, tensor_shapes),
+        "sublayers": sublayers,
+        "traced_ops": _traced_ops(layer, node, tensor_shapes, sublayers),
     }
 
 
-def _traced_ops(layer, node, shapes: list) -> list[dict] | None:
-    """What a custom layer's call runs (its count when its sublayers alone cannot say)."""
+def _traced_ops(layer, node, shapes: list, sublayers: list[dict]) -> list[dict] | None:
+    """What a custom layer's call runs, when its Keras sublayers alone cannot give its count
+    (it has none, or it holds weights of its own that its call uses)."""
     from .trace import traced_ops
 
-    return traced_ops(layer, node, shapes) if _is_custom(layer) and node.input_tensors else None
+    if not _is_custom(layer) or not node.input_tensors:
+        return None
+    owned = {w["key"] for leaf in sublayers for w in leaf["weights"]}
+    if sublayers and all(id(w) in owned for w in layer.weights):
+        return None
+    return traced_ops(layer, node, shapes)
 
 
 def weight_bytes_by_dtype(model) -> dict[str, int]:

@@ -80,7 +80,9 @@ def _run(layer, node, input_shapes: list, batch):
 
     specs = {id(t): keras.KerasTensor((batch, *s[1:]), dtype=t.dtype) for t, s in zip(node.input_tensors, input_shapes)}
     args, kwargs = node.arguments.fill_in(specs)
-    return keras.tree.flatten(layer.call(*args, **kwargs)), list(specs.values())
+    with keras.StatelessScope():  # a variable the call assigns is left as it was
+        outputs = layer.call(*args, **kwargs)
+    return keras.tree.flatten(outputs), list(specs.values())
 
 
 def traced_ops(layer, node, input_shapes: list, prefix: str = "", depth: int = 0) -> list[dict] | None:
