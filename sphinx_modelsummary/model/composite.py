@@ -188,7 +188,7 @@ def _operands_text(entry: dict) -> str:
 
 def traced_macs(fact: dict) -> tuple[Expr | None, str]:
     """The count of what a custom layer's call was seen to run, and the note saying what:
-    ``traced: matmul of 10 x 12 and 12 x 5``. ``None`` when a step's count is not known."""
+    ``traced: its call() runs matmul of (10, 12) and (12, 5)``; ``None`` when a step's count is not known."""
     steps = fact.get("traced_ops")
     if steps is None:
         return None, ""

@@ -1,7 +1,8 @@
 """Read the facts of a built Keras model: one plain dict per layer call, in graph order.
 
-This is the only module that touches Keras objects after loading; everything it returns
-is plain data (the layer config included), so the formulas never see Keras.
+This module and ``trace`` (its symbolic re-tracing) are the only ones that touch Keras
+objects after loading; everything they return is plain data (the layer config included),
+so the formulas never see Keras.
 """
 
 from __future__ import annotations
