@@ -47,6 +47,11 @@ def test_vgg16_on_frames_shows_every_inner_row_at_224(frames):
         assert row["output_shapes"] == [list(layer.output.shape)], row["label"]
     rows = rows_by_label(frames)
     assert rows["block1_conv1"]["output_shapes"] == [[None, 224, 224, 64]]
+    from nested_models import vgg16_frames
+
+    with fresh_names():
+        wrapped = vgg16_frames().get_layer("per_frame").layer  # the model as the spec builds it
+    assert rows["block5_pool"]["output_shapes"] == [list(wrapped.compute_output_shape((None, 224, 224, 3)))]
     assert rows["block5_pool"]["output_shapes"] == [[None, 7, 7, 512]]
     assert [(d["axis"], d["substituted"], d["value"]) for d in rows["block2_pool"]["shape_derivations"]] == [
         ("height", "floor((112 - 2) / 2) + 1", 56), ("width", "floor((112 - 2) / 2) + 1", 56)]
