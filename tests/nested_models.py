@@ -117,6 +117,26 @@ class Opaque(layers.Layer):
         return tf.linalg.matmul(x, self.w)
 
 
+class Projected(layers.Layer):
+    """A Sequential feed-forward block, then a projection by a weight of its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.ffn = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(6)], name="ffn")
+
+    def build(self, input_shape):
+        self.ffn.build(input_shape)
+        self.w = self.add_weight(shape=(6, 2))
+
+    def call(self, x):
+        return ops.matmul(self.ffn(x), self.w)
+
+
+def projected():
+    tokens = keras.Input((10, 12))
+    return keras.Model(tokens, Projected(name="projected")(tokens), name="projected_model")
+
+
 def custom_ops():
     tokens, image = keras.Input((10, 12), name="tokens"), keras.Input((16, 16, 3), name="image")
     outputs = [MatmulDense(5, name="matmul_dense")(tokens), Heads(name="heads")(tokens),

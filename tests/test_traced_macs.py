@@ -45,6 +45,13 @@ def test_convolutions_through_ops(custom):
     assert row["macs_formula"]["symbolic"] == "conv + depthwise_conv + conv_transpose"
 
 
+def test_a_model_it_calls_is_traced_through():
+    row = rows_by_label(summarize("nested_models:projected"))["projected"]
+    # at 10 positions: 12 -> 8 and 8 -> 6 in the Sequential, then the matmul 6 -> 2
+    assert row["macs"] == 10 * 12 * 8 + 10 * 8 * 6 + 10 * 6 * 2
+    assert row["macs_formula"]["symbolic"] == "ffn/dense + ffn/dense_1 + matmul"
+
+
 def test_traced_counts_agree_with_the_tensorflow_profiler():
     from nested_models import Filters, MatmulDense
     from tf_profiler import profiler_flops

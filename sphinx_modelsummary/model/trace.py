@@ -88,10 +88,11 @@ def _run(layer, node, input_shapes: list, batch):
 def traced_ops(layer, node, input_shapes: list, prefix: str = "", depth: int = 0) -> list[dict] | None:
     """The operations a custom layer's ``call`` runs on inputs of ``input_shapes``: each
     ``keras.ops`` call and each Keras layer it calls, with operand and output shapes (a custom
-    sublayer's own, traced in turn, under its name). ``None`` when the call cannot be traced."""
+    sublayer's or a model's own, traced in turn, under its name). ``None`` when the call
+    cannot be traced."""
     if depth > MAX_DEPTH or len(input_shapes) != len(node.input_tensors) or not all(input_shapes):
         return None
-    from .keras_adapter import layer_config
+    from .keras_adapter import is_model, layer_config
 
     for batch in (None, 1):  # a call that asks for a concrete batch size (random noise) gets 1
         try:
@@ -110,7 +111,7 @@ def traced_ops(layer, node, input_shapes: list, prefix: str = "", depth: int = 0
                  "module": type(operation).__module__, "is_layer": is_layer, "config": layer_config(operation),
                  "input_shapes": [_sample_shape(a, batch) for a in operands],
                  "output_shapes": [_sample_shape(t, batch) for t in step.outputs]}
-        if is_layer and not _is_keras_own(operation):
+        if is_layer and (not _is_keras_own(operation) or is_model(operation)):  # traced in turn
             inner = traced_ops(operation, step, entry["input_shapes"], f"{entry['path']}/", depth + 1)
             if inner is None:
                 return None
