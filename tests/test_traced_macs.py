@@ -93,3 +93,27 @@ def test_tracing_changes_no_weight():
     row = rows_by_label(summarize_model(model))["counting"]
     assert row["macs"] == 4 * 3 * 6  # 4 positions x 3 outputs, each a sum of 6 products
     assert all((w.numpy() == b).all() for w, b in zip(layer.weights, before))
+
+
+def test_an_einsum_with_an_ellipsis():
+    class Project(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 5))
+
+        def call(self, x):
+            return keras.ops.einsum("...d,dk->...k", x, self.w)
+
+    with fresh_names():
+        inputs = keras.Input((7, 10, 12))
+        model = keras.Model(inputs, Project(name="project")(inputs))
+    row = rows_by_label(summarize_model(model))["project"]
+    assert row["output_shapes"] == [[None, 7, 10, 5]]
+    assert row["macs"] == 7 * 10 * 12 * 5  # the batch axis under the ellipsis is left out
+
+
+def test_an_einsum_in_a_functional_graph_is_counted_too():
+    with fresh_names():
+        a, b = keras.Input((4, 5)), keras.Input((5, 6))
+        model = keras.Model([a, b], keras.ops.einsum("bij,bjk->bik", a, b))
+    row = [r for r in summarize_model(model)["layers"] if r["class"] == "Einsum"][0]
+    assert row["macs"] == 4 * 5 * 6  # each of the 4 x 6 outputs sums 5 products

@@ -51,14 +51,22 @@ def matmul_macs(config, input_shapes, output):
     )
 
 
-def _einsum_sizes(subscripts: str, input_shapes: list) -> dict[str, int | None] | None:
-    """Each letter's size in ``ab,bc->ac``; ``None`` when an operand does not fit its letters."""
+def _expanded(letters: str, rank: int) -> str | None:
+    """``...`` spelt out as one digit per axis it covers, counted from the right (broadcasting)."""
+    if "..." not in letters:
+        return letters if len(letters) == rank else None
+    head, tail = letters.split("...")
+    covered = rank - len(head) - len(tail)
+    return None if covered < 0 else head + "".join(str(i) for i in reversed(range(covered))) + tail
+
+
+def _einsum_sizes(operands: list[str], input_shapes: list) -> dict[str, int | None]:
+    """Each letter's size in ``ab,bc->ac`` (an axis of size 1 broadcast to the other's size)."""
     sizes: dict[str, int | None] = {}
-    for letters, shape in zip(subscripts.split("->")[0].split(","), input_shapes):
-        if "..." in letters or len(letters) != len(shape):
-            return None
+    for letters, shape in zip(operands, input_shapes):
         for letter, size in zip(letters, shape):
-            sizes[letter] = size if sizes.get(letter) is None else sizes[letter]
+            known = sizes.get(letter)
+            sizes[letter] = size if known is None or known == 1 else known
     return sizes
 
 
@@ -69,10 +77,12 @@ def einsum_macs(config, input_shapes, output):
     subscripts = config.get("subscripts", "").replace(" ", "")
     if "->" not in subscripts or len(input_shapes) != subscripts.count(",") + 1:
         return None
-    sizes = _einsum_sizes(subscripts, input_shapes)
-    if sizes is None:
+    operands = [_expanded(letters, len(shape))
+                for letters, shape in zip(subscripts.split("->")[0].split(","), input_shapes)]
+    if None in operands:
         return None
-    batch = subscripts[0] if sizes.get(subscripts[0]) is None else None
+    sizes = _einsum_sizes(operands, input_shapes)
+    batch = operands[0][0] if operands[0] and sizes.get(operands[0][0]) is None else None
     letters = [letter for letter in sizes if letter != batch]
     return sized("L", [sizes[letter] for letter in letters],
                  f"product of the sizes of {', '.join(letters)} in {subscripts} (the batch letter left out): "
