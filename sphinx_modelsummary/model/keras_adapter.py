@@ -346,7 +346,10 @@ def _traced_ops(layer, node, shapes: list, sublayers: list[dict]) -> list[dict] 
     owned = {w["key"] for leaf in sublayers for w in leaf["weights"]}
     if sublayers and all(id(w) in owned for w in layer.weights):
         return None
-    return traced_ops(layer, node, shapes)
+    try:
+        return traced_ops(layer, node, shapes)
+    except Exception:  # a courtesy: the count is then "not known", the build goes on
+        return None
 
 
 def weight_bytes_by_dtype(model) -> dict[str, int]:
