@@ -127,3 +127,21 @@ def test_a_subclassed_vae_counts_its_nested_encoder():
     assert rows["decoder"]["macs"] == 2 * 392 + 7 * 7 * 8 * 3 * 3 * 1
     assert record["totals"]["macs"] == encoder + rows["decoder"]["macs"]
     assert not record["totals"]["macs_partial"]
+
+
+def test_a_nested_subclassed_model_counts_for_itself():
+    """A subclassed model has no graph to list inside: its row keeps its weights' formula and
+    its call is traced for its count (it used to read "none of its layers has weights", 0)."""
+    from modelzoo import TinyNet
+
+    with fresh_names():
+        inputs = keras.Input((10, 10, 1))
+        model = keras.Model(inputs, TinyNet()(inputs))
+    record = summarize_model(model)
+    row = rows_by_label(record)["tiny_net"]
+    assert row["params"]["total"] == row["formula"]["value"] == model.get_layer("tiny_net").count_params()
+    assert row["no_params_reason"] is None
+    # an 8 x 8 x 8 convolution over 3 x 3 x 1, then 8 -> 3 (the pooling counts 0)
+    assert row["macs"] == 8 * 8 * 8 * 3 * 3 * 1 + 8 * 3
+    assert row["macs_formula"]["symbolic"] == "conv2d + dense"
+    assert record["totals"]["macs"] == row["macs"] and not record["totals"]["macs_partial"]

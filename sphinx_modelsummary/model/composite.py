@@ -232,9 +232,10 @@ def roll_up(rows: list[dict], facts: list[dict]) -> None:
         if not (fact["is_model"] or wraps_model):
             continue
         children = [rows[i] for i in children_of(rows, index)]
+        if not children:  # a subclassed model has no rows inside: its row counts for itself
+            continue
         if fact["shared"]:  # a later call on other shapes has its own rows: its own count
-            if children:
-                _roll_up_macs(row, children, wraps_model)
+            _roll_up_macs(row, children, wraps_model)
             continue
         _roll_up_params(row, [r for r in children if not r["shared"] and r["params"]["total"]])
         _roll_up_macs(row, children, wraps_model)

@@ -340,11 +340,12 @@ def _fact(layer, node, call: int, label: str, site: Site, traced: tuple | None) 
 
 
 def _traced_ops(layer, node, shapes: list, sublayers: list[dict]) -> list[dict] | None:
-    """What a custom layer's call runs, when its Keras sublayers alone cannot give its count
-    (it has none, or it holds weights of its own that its call uses)."""
+    """What a custom layer's (or a nested subclassed model's) call runs, when its Keras
+    sublayers alone cannot give its count (it has none, or holds weights its call uses)."""
     from .trace import traced_ops
 
-    if not _is_custom(layer) or not node.input_tensors:
+    subclassed = is_model(layer) and _graph(layer) is None
+    if not (_is_custom(layer) or subclassed) or not node.input_tensors:
         return None
     owned = {w["key"] for leaf in sublayers for w in leaf["weights"]}
     if sublayers and all(id(w) in owned for w in layer.weights):
