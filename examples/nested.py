@@ -7,7 +7,7 @@ counted once, at their first call.
 """
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 
 def build_encoder(embedding_size=32):
@@ -66,3 +66,48 @@ def build_two_levels():
     features = layers.GlobalAveragePooling2D(name="global_pool")(backbone(inputs))
     outputs = layers.Dense(10, activation="softmax", name="classify")(features)
     return keras.Model(inputs, outputs, name="classifier")
+
+
+def build_any_size_cnn():
+    """A CNN for images of any size: its own graph knows neither height nor width."""
+    image = keras.Input(shape=(None, None, 3), name="image")
+    x = layers.Conv2D(8, 3, activation="relu", name="conv")(image)
+    x = layers.MaxPooling2D(2, name="pool")(x)
+    return keras.Model(image, layers.GlobalAveragePooling2D(name="features")(x), name="any_size_cnn")
+
+
+def build_clip_classifier(frames=8, size=64, classes=5):
+    """The any-size CNN on every frame of a clip of 64 x 64 frames, then averaged and classified."""
+    clip = keras.Input(shape=(frames, size, size, 3), name="clip")
+    x = layers.TimeDistributed(build_any_size_cnn(), name="per_frame")(clip)
+    x = layers.GlobalAveragePooling1D(name="average_frames")(x)
+    return keras.Model(clip, layers.Dense(classes, name="label")(x), name="clip_classifier")
+
+
+def build_two_sizes():
+    """The any-size CNN called on a 32 x 32 thumbnail and on a 64 x 64 image, with the same weights."""
+    cnn = build_any_size_cnn()
+    thumbnail = keras.Input(shape=(32, 32, 3), name="thumbnail")
+    image = keras.Input(shape=(64, 64, 3), name="full_image")
+    joined = layers.Concatenate(name="joined")([cnn(thumbnail), cnn(image)])
+    return keras.Model([thumbnail, image], layers.Dense(1, name="score")(joined), name="two_sizes")
+
+
+class MatmulDense(layers.Layer):
+    """A dense layer written by hand: ``ops.matmul`` on weights of its own."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), name="w")
+        self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
+
+    def call(self, x):
+        return ops.matmul(x, self.w) + self.b
+
+
+def build_hand_dense(steps=10, features=12, units=5):
+    tokens = keras.Input(shape=(steps, features), name="tokens")
+    return keras.Model(tokens, MatmulDense(units, name="hand_dense")(tokens), name="hand_dense_model")

@@ -71,8 +71,11 @@ def test_weights_are_named_by_their_attributes(classifier):
     assert parts_of(row) == [("w", "32 x 2", "32 x 2", 64, True), ("b", "2", "2", 2, True),
                              ("scale", "2", "2", 2, False)]
     assert (row["params"]["trainable"], row["params"]["non_trainable"]) == (66, 2)
-    assert row["macs"] is None  # its own call() multiplies: not known
-    assert record["totals"]["macs_partial"] and record["totals"]["macs_unknown"] == ["head"]
+    # its call() is traced: ops.matmul of the 32 pooled features by w (32 x 2), then element-wise
+    assert row["macs"] == 32 * 2
+    assert (row["macs_formula"]["symbolic"], row["macs_formula"]["substituted"]) == ("O * n", "2 * 32")
+    assert row["macs_formula"]["note"] == "traced: its call() runs matmul of (32,) and (32, 2)"
+    assert not record["totals"]["macs_partial"] and record["totals"]["macs_unknown"] == []
     assert record["diagnostics"] == []
     steps = reasoning.explain_lines(record)
     assert "  w: 32 × 2 = 64" in steps and "  scale (non-trainable): 2" in steps

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from . import catalog
-from .expr import Expr, Mul, Num, Sym, Times, group, tex_name, total
+from .expr import Expr, Mul, Num, Sym, Times, group, shape_text, tex_name, total
 
 def value_of(expr: Expr) -> int | None:
     """The expression's value, ``None`` while it holds an unknown size."""
@@ -168,6 +168,47 @@ def custom_macs(fact: dict) -> Expr | None:
     return total(*terms)
 
 
+def _traced_count(entry: dict) -> Expr | None:
+    """One traced step's count: a Keras layer's from the catalog, a ``keras.ops`` call's from
+    its ``ops.<class>`` rule (0 by convention for element-wise and moving ops)."""
+    name = entry["class"] if entry["is_layer"] else f"ops.{entry['class']}"
+    if catalog.no_macs_reason(name):
+        return Num(0)
+    shapes = entry["input_shapes"]
+    if not entry["module"].startswith("keras.") or not shapes or not entry["output_shapes"]:
+        return None
+    if entry["is_layer"] and not entry["config"]:
+        return None
+    return catalog.mac_count(name, entry["config"], shapes, tuple(entry["output_shapes"][0]))
+
+
+def _operands_text(entry: dict) -> str:
+    return " and ".join(shape_text(s[1:] if s and s[0] is None else s) for s in entry["input_shapes"])
+
+
+def traced_macs(fact: dict) -> tuple[Expr | None, str]:
+    """The count of what a custom layer's call was seen to run, and the note saying what:
+    ``traced: its call() runs matmul of (10, 12) and (12, 5)``; ``None`` when a step's count is not known."""
+    steps = fact.get("traced_ops")
+    if steps is None:
+        return None, ""
+    counted = []
+    for entry in steps:
+        count = _traced_count(entry)
+        if count is None or value_of(count) is None:
+            return None, ""
+        if value_of(count):
+            counted.append((entry, count))
+    if not counted:
+        return Num(0), "traced: its call() runs no matmul, einsum, convolution or layer that multiplies and adds"
+    seen = "; ".join(f"{entry['path']} of {_operands_text(entry)}" for entry, _ in counted)
+    if len(counted) == 1:
+        return counted[0][1], f"traced: its call() runs {seen}"
+    terms = [Label(entry["path"], value_of(count), f"multiply-accumulates of {entry['path']} ({entry['class']})")
+             for entry, count in counted]
+    return total(*terms), f"traced: its call() runs {seen}"
+
+
 # Nested and wrapped models ---------------------------------------------------------------
 
 
@@ -175,7 +216,7 @@ def children_of(rows: list[dict], index: int) -> list[int]:
     """The indices of the rows one level under row ``index``."""
     row = rows[index]
     return [i for i in range(index + 1, len(rows))
-            if rows[i]["parent"] == row["name"] and rows[i]["depth"] == row["depth"] + 1]
+            if rows[i]["parent"] == row["label"] and rows[i]["depth"] == row["depth"] + 1]
 
 
 def _time_distributed(row: dict) -> bool:
@@ -188,9 +229,14 @@ def roll_up(rows: list[dict], facts: list[dict]) -> None:
     for index in range(len(rows) - 1, -1, -1):
         row, fact = rows[index], facts[index]
         wraps_model = any(w["is_model"] for w in fact["wraps"])
-        if not (fact["is_model"] or wraps_model) or fact["shared"]:
+        if not (fact["is_model"] or wraps_model):
             continue
         children = [rows[i] for i in children_of(rows, index)]
+        if not children:  # a subclassed model has no rows inside: its row counts for itself
+            continue
+        if fact["shared"]:  # a later call on other shapes has its own rows: its own count
+            _roll_up_macs(row, children, wraps_model)
+            continue
         _roll_up_params(row, [r for r in children if not r["shared"] and r["params"]["total"]])
         _roll_up_macs(row, children, wraps_model)
     _shared_calls(rows)
@@ -234,13 +280,15 @@ def _roll_up_macs(row: dict, children: list[dict], wraps_model: bool) -> None:
 
 
 def _shared_calls(rows: list[dict]) -> None:
-    """A model called again on inputs of the same shape does the same work again."""
-    first = {r["name"]: r for r in rows if not r["shared"]}
-    for row in rows:
-        again = first.get(row["name"])
-        if row["shared"] and again is not None and row["macs"] is None and again["macs_formula"] is not None:
-            if row["input_shapes"] == again["input_shapes"]:
-                row["macs"], row["macs_formula"] = again["macs"], again["macs_formula"]
+    """A layer or model called again on inputs of the same shapes as an earlier call does the
+    same work again."""
+    for index, row in enumerate(rows):
+        if not row["shared"] or row["macs"] is not None:
+            continue
+        again = next((r for r in rows[:index] if r["name"] == row["name"] and r["macs_formula"] is not None
+                      and r["input_shapes"] == row["input_shapes"]), None)
+        if again is not None:
+            row["macs"], row["macs_formula"] = again["macs"], again["macs_formula"]
 
 
 def known_macs(rows: list[dict], facts: list[dict], index: int) -> int:
@@ -249,7 +297,7 @@ def known_macs(rows: list[dict], facts: list[dict], index: int) -> int:
     if row["macs"] is not None:
         return row["macs"]
     wraps_model = any(w["is_model"] for w in row["wraps"])
-    if not (facts[index]["is_model"] or wraps_model) or row["shared"]:
+    if not (facts[index]["is_model"] or wraps_model):  # a later call adds up only when expanded
         return 0
     inner = sum(known_macs(rows, facts, i) for i in children_of(rows, index))
     if wraps_model and _time_distributed(row):

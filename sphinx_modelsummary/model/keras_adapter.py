@@ -1,7 +1,8 @@
 """Read the facts of a built Keras model: one plain dict per layer call, in graph order.
 
-This is the only module that touches Keras objects after loading; everything it returns
-is plain data (the layer config included), so the formulas never see Keras.
+This module and ``trace`` (its symbolic re-tracing) are the only ones that touch Keras
+objects after loading; everything they return is plain data (the layer config included),
+so the formulas never see Keras.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def _weights(layer, paths: dict) -> list[dict]:
 
 
 def layer_config(layer) -> dict:
-    if is_model(layer) or not _is_layer(layer):
+    if not _is_layer(layer):  # a keras.ops call: what its count needs beyond shapes
+        subscripts = getattr(layer, "subscripts", None)
+        return {"subscripts": subscripts} if isinstance(subscripts, str) else {}
+    if is_model(layer):
         return {}
     try:
         config = layer.get_config()
@@ -86,12 +90,6 @@ def wrapped(layer) -> list:
 def _wraps(layer) -> list[dict]:
     return [{"name": inner.name, "class": type(inner).__name__, "is_model": is_model(inner)}
             for inner in wrapped(layer)]
-
-
-def _input_shapes(layer, node) -> list:
-    shapes = [_shape(t) for t in node.input_tensors]
-    attention = _attention_shapes(layer)
-    return attention or shapes
 
 
 def _build(layer) -> dict:
@@ -129,9 +127,8 @@ def _built_shapes(layer) -> list | None:
 SYMBOLIC_QUIRKS = ("Bidirectional", "EinsumDense")
 
 
-def _real_shapes(layer, node, outputs: list) -> list | None:
+def _real_shapes(layer, shapes: list, node, outputs: list) -> list | None:
     """The output shapes of running the layer on zeros (batch 1), when they differ."""
-    shapes = [_shape(t) for t in node.input_tensors]
     if type(layer).__name__ not in SYMBOLIC_QUIRKS or len(shapes) != 1 or None in shapes[0][1:]:
         return None
     import keras
@@ -238,11 +235,39 @@ def _label(name: str, call: int) -> str:
 def describe(model) -> list[dict]:
     """One dict per layer call of a built functional or Sequential model."""
     rows: list[dict] = []
-    _walk(model, depth=0, parent=None, rows=rows)
+    _walk(model, Site(depth=0, parent=None), rows)
     return rows
 
 
-def _walk(model, depth: int, parent, rows: list) -> None:
+class Site:
+    """Where a graph is walked: its depth, the row it sits under, the shapes of the call that
+    runs it (``None``: the graph's own) and which call of the enclosing model it is."""
+
+    def __init__(self, depth: int, parent, shapes: list | None = None, call: int = 0):
+        self.depth, self.parent, self.shapes, self.call = depth, parent, shapes, call
+
+    def inner(self, label: str, shapes: list | None, call: int) -> "Site":
+        return Site(self.depth + 1, label, shapes, max(call, self.call))
+
+
+def _step_shapes(shapes: list) -> list:
+    """What TimeDistributed gives the model it wraps: one time step, the time axis folded away."""
+    return [[s[0], *s[2:]] for s in shapes[:1]]
+
+
+def _retraced(graph, shapes: list | None) -> dict:
+    """The graph's node shapes on the call's own input shapes, when they are not the graph's."""
+    from .trace import call_shapes
+
+    if shapes is None or shapes == [_shape(t) for t in graph.inputs]:
+        return {}
+    try:
+        return call_shapes(graph, shapes)
+    except Exception:  # Keras's own shapes stand; the build goes on
+        return {}
+
+
+def _walk(model, site: Site, rows: list) -> None:
     graph = _graph(model)
     if graph is None:
         raise TypeError(f"{model.name} has no functional graph to walk")
@@ -256,46 +281,79 @@ def _walk(model, depth: int, parent, rows: list) -> None:
 
     depth_of = {id(node): d for d, nodes in graph._nodes_by_depth.items() for node in nodes}
     nodes = sorted(graph_nodes, key=lambda n: (-depth_of[id(n)], order[id(n.operation)], call_index(n)))
+    traced = _retraced(graph, site.shapes)
     labels: dict[int, str] = {}
     for node in nodes:
         layer = node.operation
         call = call_index(node)
-        label = _label(layer.name, call)
+        label = _label(layer.name, call) + (f" in {site.parent}" if site.call else "")
         for tensor in node.outputs:
             labels[id(tensor)] = label
-        outputs = [_shape(t) for t in node.outputs]
-        nested = is_model(layer) and _graph(layer) is not None
-        inner = [w for w in wrapped(layer) if is_model(w) and _graph(w) is not None]
-        paths = attribute_paths(layer) if call == 0 and _is_custom(layer) else {}
-        rows.append(
-            {
-                "name": layer.name,
-                "label": label,
-                "class": type(layer).__name__,
-                "module": type(layer).__module__,
-                "depth": depth,
-                "parent": parent,
-                "call": call,
-                "shared": call > 0,
-                "is_model": is_model(layer),
-                "is_layer": _is_layer(layer),
-                "config": layer_config(layer),
-                "input_shapes": _input_shapes(layer, node) if node.input_tensors else outputs,
-                "output_shapes": outputs,
-                "real_output_shapes": _real_shapes(layer, node, outputs),
-                "weights": _weights(layer, paths) if call == 0 else [],
-                "wraps": _wraps(layer) if _is_layer(layer) else [],
-                "sublayers": _sublayers(layer) if call == 0 and _is_custom(layer) else [],
-                "connected_to": [
-                    labels.get(id(t), t._keras_history.operation.name) for t in node.input_tensors
-                ],
-            }
-        )
-        if call == 0:
-            if nested:
-                _walk(layer, depth + 1, layer.name, rows)
-            for model in inner:  # TimeDistributed(model): its layers under the wrapper's row
-                _walk(model, depth + 1, layer.name, rows)
+        fact = _fact(layer, node, call, label, site, traced.get(id(node)))
+        fact["connected_to"] = [labels.get(id(t), t._keras_history.operation.name) for t in node.input_tensors]
+        rows.append(fact)
+        earlier = [n for n in layer._inbound_nodes if id(n) in in_graph][:call]
+        seen = [(traced.get(id(n)) or ([_shape(t) for t in n.input_tensors],))[0] for n in earlier]
+        _walk_inside(layer, fact, seen, site, rows)
+
+
+def _walk_inside(layer, fact: dict, seen: list, site: Site, rows: list) -> None:
+    """The rows of a nested model (or a model a wrapper runs) under its call's row: at its
+    first call, and again at a later call on inputs of shapes no earlier call had (``seen``)."""
+    if fact["input_shapes"] in seen:
+        return
+    if fact["is_model"] and _graph(layer) is not None:
+        _walk(layer, site.inner(fact["label"], fact["input_shapes"], fact["call"]), rows)
+    for model in wrapped(layer):
+        if is_model(model) and _graph(model) is not None:
+            _walk(model, site.inner(fact["label"], _step_shapes(fact["input_shapes"]), fact["call"]), rows)
+
+
+def _fact(layer, node, call: int, label: str, site: Site, traced: tuple | None) -> dict:
+    """The plain facts of one layer call; ``traced``: its shapes on the call site's inputs."""
+    tensor_shapes, outputs = traced or ([_shape(t) for t in node.input_tensors], [_shape(t) for t in node.outputs])
+    first = call == 0 and site.call == 0  # weights are counted once, at the first call of the first site
+    paths = attribute_paths(layer) if first and _is_custom(layer) else {}
+    inputs = (_attention_shapes(layer) if traced is None else None) or tensor_shapes
+    sublayers = _sublayers(layer) if first and _is_custom(layer) else []
+    return {
+        "name": layer.name,
+        "label": label,
+        "class": type(layer).__name__,
+        "module": type(layer).__module__,
+        "depth": site.depth,
+        "parent": site.parent,
+        "call": call,
+        "shared": not first,
+        "is_model": is_model(layer),
+        "is_layer": _is_layer(layer),
+        "config": layer_config(layer),
+        "input_shapes": inputs if node.input_tensors else outputs,
+        "output_shapes": outputs,
+        "real_output_shapes": _real_shapes(layer, tensor_shapes, node, outputs),
+        "weights": _weights(layer, paths) if first else [],
+        "has_weights": bool(getattr(layer, "weights", None)),
+        "wraps": _wraps(layer) if _is_layer(layer) else [],
+        "sublayers": sublayers,
+        "traced_ops": _traced_ops(layer, node, tensor_shapes, sublayers),
+    }
+
+
+def _traced_ops(layer, node, shapes: list, sublayers: list[dict]) -> list[dict] | None:
+    """What a custom layer's (or a nested subclassed model's) call runs, when its Keras
+    sublayers alone cannot give its count (it has none, or holds weights its call uses)."""
+    from .trace import traced_ops
+
+    subclassed = is_model(layer) and _graph(layer) is None
+    if not (_is_custom(layer) or subclassed) or not node.input_tensors:
+        return None
+    owned = {w["key"] for leaf in sublayers for w in leaf["weights"]}
+    if sublayers and all(id(w) in owned for w in layer.weights):
+        return None
+    try:
+        return traced_ops(layer, node, shapes)
+    except Exception:  # a courtesy: the count is then "not known", the build goes on
+        return None
 
 
 def weight_bytes_by_dtype(model) -> dict[str, int]:

@@ -57,6 +57,8 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
     """The row's counts, its formula and, for a row without parameters, why it has none."""
     trainable, frozen = _keras_split(fact["weights"])
     counts = {"total": trainable + frozen, "trainable": trainable, "non_trainable": frozen}
+    if fact["shared"] and not fact.get("has_weights", True):
+        return counts, None, _no_params_reason(fact)
     if fact["shared"]:
         none = {"total": 0, "trainable": 0, "non_trainable": 0}
         return none, None, f"it reuses the weights of {fact['name']}, counted at its first call"
@@ -128,6 +130,8 @@ def _macs(fact: dict, inputs: list) -> dict | None:
             expr = catalog.mac_count(name, fact["config"], inputs, tuple(fact["output_shapes"][0]))
     elif fact["sublayers"] and not fact["is_model"]:
         expr, note = composite.custom_macs(fact), composite.CUSTOM_MACS_NOTE
+    if expr is None and not reason:  # a custom layer's own keras.ops: what tracing its call saw
+        expr, note = composite.traced_macs(fact)
     if expr is None:
         return None
     formula = {**composite.expr_record(expr), "legend": composite.legend([expr])}
