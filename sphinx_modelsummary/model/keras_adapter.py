@@ -13,6 +13,11 @@ def _shape(tensor) -> list:
     return [None if n is None else int(n) for n in tensor.shape]
 
 
+def dtype_name(tensor) -> str:
+    """``float16`` for a layer under ``mixed_float16``: the dtype its output is held in."""
+    return str(getattr(tensor.dtype, "name", tensor.dtype))
+
+
 def _graph(model):
     """The functional graph behind a model, or ``None`` (a subclassed model)."""
     graph = getattr(model, "_functional", None) or model  # a built Sequential keeps one
@@ -282,6 +287,7 @@ def _walk(model, depth: int, parent, rows: list) -> None:
                 "config": layer_config(layer),
                 "input_shapes": _input_shapes(layer, node) if node.input_tensors else outputs,
                 "output_shapes": outputs,
+                "output_dtypes": [dtype_name(t) for t in node.outputs],
                 "real_output_shapes": _real_shapes(layer, node, outputs),
                 "weights": _weights(layer, paths) if call == 0 else [],
                 "wraps": _wraps(layer) if _is_layer(layer) else [],

@@ -64,6 +64,7 @@ COLUMNS = {
         Column("non_trainable", "Non-trainable", numeric=True),
         Column("formula", "Formula"),
         Column("macs", "MACs", numeric=True),
+        Column("memory", "Memory", numeric=True),
         Column("connected", "Connected to"),
     )
 }
@@ -220,6 +221,8 @@ def cell_text(row: dict, key: str, formula_mode: str = "both", style: Style = UN
         return count_text(row["macs"]) if row["macs"] is not None else ""
     if key == "connected":
         return ", ".join(row["connected_to"])
+    if key == "memory":
+        return bytes_text(row.get("activation_bytes"))
     raise KeyError(key)
 
 
@@ -240,8 +243,35 @@ def note_text(label: str | None, message: str) -> str:
 
 
 def memory_text(record: dict) -> str:
-    """``136.04 KB float32``: the parameters' memory per dtype."""
-    return ", ".join(f"{_bytes(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+    """``136.04 KiB float32``: the parameters' memory per dtype."""
+    return ", ".join(f"{bytes_text(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+
+
+def memory_words(record: dict) -> list[str]:
+    """The memory of one sample, as the totals say it: ``memory per sample: input 3.06 KiB``,
+    ``parameters 136.04 KiB``, ``forward/backward pass 309.33 KiB``, ``total 448.43 KiB (float32)``;
+    each figure names its dtype when they differ (mixed precision)."""
+    totals = record["totals"]
+    if "params_bytes" not in totals:
+        return [memory_text(record)]
+    kinds = {"input": record["model"].get("input_dtypes") or [], "params": list(totals["memory_bytes"]),
+             "activations": totals.get("activation_dtypes") or []}
+    one = len({d for dtypes in kinds.values() for d in dtypes}) == 1
+
+    def named(size, kind: str) -> str:
+        return bytes_text(size) + ("" if one or not kinds[kind] else f" {'/'.join(dict.fromkeys(kinds[kind]))}")
+
+    words = [f"memory per sample: input {named(totals['input_bytes'], 'input')}",
+             "parameters " + (named(totals["params_bytes"], "params") if one else memory_text(record))]
+    if totals["forward_backward_bytes"] is None:
+        words.append("forward/backward pass not known (a size the input leaves open)")
+    else:
+        words.append(f"forward/backward pass {named(totals['forward_backward_bytes'], 'activations')}")
+    if totals["total_bytes"] is not None:
+        words.append(f"total {bytes_text(totals['total_bytes'])}")
+    if one:
+        words[-1] += f" ({next(iter(kinds['params']))})"
+    return words
 
 
 def macs_total_text(record: dict) -> str:
@@ -268,12 +298,11 @@ def macs_total_text(record: dict) -> str:
 def totals_note(record: dict) -> str:
     """What the totals row says beside the parameter count."""
     totals = record["totals"]
-    words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable",
-             memory_text(record)]
+    words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable"]
     macs = macs_total_text(record)
     if macs and macs != "0":
         words.append(f"{macs} MACs" if not totals.get("macs_partial") else f"MACs {macs}")
-    return " · ".join(words)
+    return " · ".join(words + memory_words(record))
 
 
 def totals_row(record: dict, columns: list[str]) -> list[tuple[str, str]]:
@@ -305,11 +334,15 @@ def macs_cell(row: dict) -> tuple[dict | None, str]:
     return formula, f"({', '.join(formula.get('unknown') or ['a size'])} unknown)"
 
 
-def _bytes(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,} B" if unit == "B" else f"{n:,.2f} {unit}"
-        n /= 1024
+def bytes_text(n: int | None) -> str:
+    """``86,528`` bytes as ``84.50 KiB`` (binary units: 1 KiB = 1,024 bytes), ``40 B``; ``?`` unknown."""
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{n:,} B" if unit == "B" else f"{size:,.2f} {unit}"
+        size /= 1024
     raise AssertionError
 
 
