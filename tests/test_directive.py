@@ -94,6 +94,10 @@ def test_no_warnings_for_good_input(basic):
         assert warnings(app) == ""
 
 
+TOTALS_NOTE = ("34,826 trainable · 0 non-trainable · 2,440,960 MACs · memory: input 3.06 KiB · parameters 136.04 KiB"
+               " · forward/backward 309.33 KiB · total 448.43 KiB · float32, one sample")
+
+
 def test_seed_table(basic):
     doctree = written(basic["html"], "seed")
     block = blocks(doctree)["The convolutional network from the quiz"]
@@ -123,8 +127,9 @@ def test_seed_table(basic):
     assert math_texts(output) == ["⌊(28 − 3) / 1⌋ + 1 = 26"]
     assert [p.astext().split(":")[0] for p in output[1:]] == ["height, width"]
     assert plain(column(block, "Activations")[1]) == "26 × 26 × 32 = 21,632"
-    assert totals_row(block) == ["Total", "", "", "34,826",
-                                 "34,826 trainable · 0 non-trainable · 136.04 KB float32 · 2,440,960 MACs"]
+    # memory: 28·28·1·4 = 3,136 bytes in; 34,826·4 = 139,304 of weights; twice every layer's
+    # float32 output, 2 · 4 · 39,594 = 316,752; 1 KiB = 1,024 bytes
+    assert totals_row(block) == ["Total", "", "", "34,826", TOTALS_NOTE]
     assert legend(block) == ["f channels coming from the previous layer", "h kernel height",
                              "i input features (last axis of the input)", "k output filters of this layer",
                              "u units (output features)", "w kernel width"]
@@ -243,7 +248,7 @@ def test_layers_and_class_options(basic):
     assert {"compact", "wide"} <= set(middle.next_node(nodes.table)["classes"])
     assert labels(found["from flatten"]) == ["flatten", "dropout", "dense"]
     # the totals are the model's, whatever rows are shown
-    assert totals_row(middle)[3:] == ["34,826", "34,826 trainable · 0 non-trainable · 136.04 KB float32 · 2,440,960 MACs"]
+    assert totals_row(middle)[3:] == ["34,826", TOTALS_NOTE]
 
 
 def test_input_shape_and_expect_params(basic):

@@ -222,8 +222,8 @@ def test_the_seed_memory_by_hand(seed):
         assert "84.50 KiB" in flat and "21.12 KiB" in flat and "40 B" in flat, name  # 26·26·32·4, 13·13·32·4, 10·4
         # input 28·28·1·4 = 3,136; weights 34,826·4 = 139,304; 2 · 4 · (21,632 + 5,408 + 7,744 + 1,600 · 3 + 10)
         # = 316,752; total 459,192
-        assert ("memory per sample: input 3.06 KiB · parameters 136.04 KiB · forward/backward pass 309.33 KiB · "
-                "total 448.43 KiB (float32)") in flat, name
+        assert ("memory: input 3.06 KiB · parameters 136.04 KiB · forward/backward 309.33 KiB · "
+                "total 448.43 KiB · float32, one sample") in flat, name
 
 
 def test_the_mixed_numbers_by_hand(mixed):

@@ -248,30 +248,28 @@ def memory_text(record: dict) -> str:
 
 
 def memory_words(record: dict) -> list[str]:
-    """The memory of one sample, as the totals say it: ``memory per sample: input 3.06 KiB``,
-    ``parameters 136.04 KiB``, ``forward/backward pass 309.33 KiB``, ``total 448.43 KiB (float32)``;
-    each figure names its dtype when they differ (mixed precision)."""
+    """The memory of one sample, as the totals say it: ``memory: input 3.06 KiB``, ``parameters
+    136.04 KiB``, ``forward/backward 309.33 KiB``, ``total 448.43 KiB``, ``float32, one
+    sample``; each figure names its dtype when they differ (mixed precision)."""
     totals = record["totals"]
     if "params_bytes" not in totals:
         return [memory_text(record)]
     kinds = {"input": record["model"].get("input_dtypes") or [], "params": list(totals["memory_bytes"]),
              "activations": totals.get("activation_dtypes") or []}
-    one = len({d for dtypes in kinds.values() for d in dtypes}) == 1
+    dtypes = list(dict.fromkeys(d for found in kinds.values() for d in found))
 
     def named(size, kind: str) -> str:
-        return bytes_text(size) + ("" if one or not kinds[kind] else f" {'/'.join(dict.fromkeys(kinds[kind]))}")
+        return bytes_text(size) + ("" if len(dtypes) == 1 or not kinds[kind] else f" {'/'.join(kinds[kind])}")
 
-    words = [f"memory per sample: input {named(totals['input_bytes'], 'input')}",
-             "parameters " + (named(totals["params_bytes"], "params") if one else memory_text(record))]
+    words = [f"memory: input {named(totals['input_bytes'], 'input')}",
+             "parameters " + (named(totals["params_bytes"], "params") if len(dtypes) == 1 else memory_text(record))]
     if totals["forward_backward_bytes"] is None:
-        words.append("forward/backward pass not known (a size the input leaves open)")
+        words.append("forward/backward not known (a size the input leaves open)")
     else:
-        words.append(f"forward/backward pass {named(totals['forward_backward_bytes'], 'activations')}")
+        words.append(f"forward/backward {named(totals['forward_backward_bytes'], 'activations')}")
     if totals["total_bytes"] is not None:
         words.append(f"total {bytes_text(totals['total_bytes'])}")
-    if one:
-        words[-1] += f" ({next(iter(kinds['params']))})"
-    return words
+    return words + [f"{dtypes[0]}, one sample" if len(dtypes) == 1 else "one sample"]
 
 
 def macs_total_text(record: dict) -> str:

@@ -12,6 +12,7 @@ from .text_table import Cell, render_table
 from .view import SummaryOptions, select_rows
 
 WIDTH = 100  # the columns a text summary fits in
+NOTE_PIECE = 32  # the widest part of the totals note kept whole ("forward/backward 309.33 KiB ·")
 
 
 # Text -------------------------------------------------------------------------------------
@@ -66,8 +67,11 @@ def footer_cells(record: dict, columns: list[str]) -> tuple[list[Cell], str]:
     """The totals row, and what of the totals it has no column for."""
     cells = []
     for kind, text in fmt.totals_row(record, columns):
-        words = text.split(" · ")
-        cells.append(Cell.of(*(w + " ·" for w in words[:-1]), words[-1]) if kind == "note" else Cell.of(text))
+        words = [w + " ·" for w in text.split(" · ")]
+        words[-1] = words[-1].removesuffix(" ·")
+        # a long part (a dtype per figure, a reason) may break at its spaces, so the column stays narrow
+        pieces = [piece for w in words for piece in (w.split(" ") if len(w) > NOTE_PIECE else [w])]
+        cells.append(Cell.of(*pieces) if kind == "note" else Cell.of(text))
     rest = "" if "formula" in columns[1:] else fmt.totals_note(record)
     return cells, rest
 
