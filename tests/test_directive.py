@@ -200,13 +200,19 @@ def test_columns_option(basic):
     block = blocks(written(basic["html"], "options"))["columns"]
     table = block.next_node(nodes.table)
     assert [e.astext() for e in table.next_node(nodes.thead).findall(nodes.entry)] == [
-        "Layer", "Type", "Input shape", "Output shape", "Trainable", "Non-trainable", "MACs", "Connected to"]
+        "Layer", "Type", "Input shape", "Output shape", "Trainable", "Non-trainable", "MACs", "Memory", "Connected to"]
     assert column(block, "Type")[1].astext() == "Conv2D"
     assert plain(column(block, "Input shape")[1]) == "(None, 28, 28, 1)"
     assert column(block, "Trainable")[3].astext() == "18,496"
     assert column(block, "MACs")[1].astext() == "194,688"  # 26 * 26 positions * 32 filters * 3 * 3 * 1
     assert column(block, "Connected to")[3].astext() == "max_pooling2d"
     assert legend(block) == []  # no formula column, no legend
+    # 26 * 26 * 32 float32 values = 86,528 bytes = 84.50 KiB (1 KiB = 1,024 bytes), on one line
+    assert [c.astext() for c in column(block, "Memory")][1:3] == ["84.50\xa0KiB", "21.12\xa0KiB"]
+    assert column(block, "Memory")[-1].astext() == "40\xa0B"  # the dense layer's 10 values
+    assert re.search(r" 194,688  84\.50 KiB  input_layer$", (basic["text"].outdir / "options.txt").read_text(), re.M)
+    (tex,) = basic["latex"].outdir.glob("*.tex")
+    assert "84.50\xa0KiB" in tex.read_text()  # as the shapes' no-break spaces
 
 
 def test_formula_option(basic):
