@@ -130,6 +130,7 @@ def test_seed_table(basic):
     # memory: 28·28·1·4 = 3,136 bytes in; 34,826·4 = 139,304 of weights; twice every layer's
     # float32 output, 2 · 4 · 39,594 = 316,752; 1 KiB = 1,024 bytes
     assert totals_row(block) == ["Total", "", "", "34,826", TOTALS_NOTE]
+    assert "total 448.43\xa0KiB" in block.astext()  # a line never ends between a number and its unit
     assert legend(block) == ["f channels coming from the previous layer", "h kernel height",
                              "i input features (last axis of the input)", "k output filters of this layer",
                              "u units (output features)", "w kernel width"]

@@ -244,7 +244,12 @@ def note_text(label: str | None, message: str) -> str:
 
 def memory_text(record: dict) -> str:
     """``136.04 KiB float32``: the parameters' memory per dtype."""
-    return ", ".join(f"{bytes_text(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+    return ", ".join(f"{_size(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+
+
+def _size(n: int | None) -> str:
+    """:func:`bytes_text` with a no-break space: a line of prose never ends between number and unit."""
+    return bytes_text(n).replace(" ", "\xa0")
 
 
 def memory_words(record: dict) -> list[str]:
@@ -259,7 +264,7 @@ def memory_words(record: dict) -> list[str]:
     dtypes = list(dict.fromkeys(d for found in kinds.values() for d in found))
 
     def named(size, kind: str) -> str:
-        return bytes_text(size) + ("" if len(dtypes) == 1 or not kinds[kind] else f" {'/'.join(kinds[kind])}")
+        return _size(size) + ("" if len(dtypes) == 1 or not kinds[kind] else f" {'/'.join(kinds[kind])}")
 
     words = [f"memory: input {named(totals['input_bytes'], 'input')}",
              "parameters " + (named(totals["params_bytes"], "params") if len(dtypes) == 1 else memory_text(record))]
@@ -268,7 +273,7 @@ def memory_words(record: dict) -> list[str]:
     else:
         words.append(f"forward/backward {named(totals['forward_backward_bytes'], 'activations')}")
     if totals["total_bytes"] is not None:
-        words.append(f"total {bytes_text(totals['total_bytes'])}")
+        words.append(f"total {_size(totals['total_bytes'])}")
     return words + [f"{dtypes[0]}, one sample" if len(dtypes) == 1 else "one sample"]
 
 
@@ -293,17 +298,18 @@ def macs_total_text(record: dict) -> str:
     return f"{known} (partial: {why or 'some layers are not counted'})"
 
 
-def totals_note(record: dict) -> str:
-    """What the totals row says beside the parameter count."""
+def totals_note(record: dict, style: Style = UNICODE) -> str:
+    """What the totals row says beside the parameter count (``ASCII``: plain spaces)."""
     totals = record["totals"]
     words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable"]
     macs = macs_total_text(record)
     if macs and macs != "0":
         words.append(f"{macs} MACs" if not totals.get("macs_partial") else f"MACs {macs}")
-    return " · ".join(words + memory_words(record))
+    note = " · ".join(words + memory_words(record))
+    return note if style.unicode else note.replace("\xa0", " ")
 
 
-def totals_row(record: dict, columns: list[str]) -> list[tuple[str, str]]:
+def totals_row(record: dict, columns: list[str], style: Style = UNICODE) -> list[tuple[str, str]]:
     """The totals row, column by column, as ``(kind, text)``: ``("label", "Total")`` first,
     each count under its column (``"count"``), the rest of the totals in the formula column
     (``"note"``), ``("", "")`` elsewhere."""
@@ -317,7 +323,7 @@ def totals_row(record: dict, columns: list[str]) -> list[tuple[str, str]]:
         elif counts.get(key) is not None:
             cells.append(("count", count_text(counts[key])))
         elif key == "formula":
-            cells.append(("note", totals_note(record)))
+            cells.append(("note", totals_note(record, style)))
         else:
             cells.append(("", ""))
     return cells
