@@ -94,6 +94,10 @@ def test_no_warnings_for_good_input(basic):
         assert warnings(app) == ""
 
 
+TOTALS_NOTE = ("34,826 trainable · 0 non-trainable · 2,440,960 MACs · memory: input 3.06 KiB · parameters 136.04 KiB"
+               " · forward/backward 309.33 KiB · total 448.43 KiB · float32, one sample")
+
+
 def test_seed_table(basic):
     doctree = written(basic["html"], "seed")
     block = blocks(doctree)["The convolutional network from the quiz"]
@@ -123,8 +127,10 @@ def test_seed_table(basic):
     assert math_texts(output) == ["⌊(28 − 3) / 1⌋ + 1 = 26"]
     assert [p.astext().split(":")[0] for p in output[1:]] == ["height, width"]
     assert plain(column(block, "Activations")[1]) == "26 × 26 × 32 = 21,632"
-    assert totals_row(block) == ["Total", "", "", "34,826",
-                                 "34,826 trainable · 0 non-trainable · 136.04 KB float32 · 2,440,960 MACs"]
+    # memory: 28·28·1·4 = 3,136 bytes in; 34,826·4 = 139,304 of weights; twice every layer's
+    # float32 output, 2 · 4 · 39,594 = 316,752; 1 KiB = 1,024 bytes
+    assert totals_row(block) == ["Total", "", "", "34,826", TOTALS_NOTE]
+    assert "total 448.43\xa0KiB" in block.astext()  # a line never ends between a number and its unit
     assert legend(block) == ["f channels coming from the previous layer", "h kernel height",
                              "i input features (last axis of the input)", "k output filters of this layer",
                              "u units (output features)", "w kernel width"]
@@ -195,13 +201,19 @@ def test_columns_option(basic):
     block = blocks(written(basic["html"], "options"))["columns"]
     table = block.next_node(nodes.table)
     assert [e.astext() for e in table.next_node(nodes.thead).findall(nodes.entry)] == [
-        "Layer", "Type", "Input shape", "Output shape", "Trainable", "Non-trainable", "MACs", "Connected to"]
+        "Layer", "Type", "Input shape", "Output shape", "Trainable", "Non-trainable", "MACs", "Memory", "Connected to"]
     assert column(block, "Type")[1].astext() == "Conv2D"
     assert plain(column(block, "Input shape")[1]) == "(None, 28, 28, 1)"
     assert column(block, "Trainable")[3].astext() == "18,496"
     assert column(block, "MACs")[1].astext() == "194,688"  # 26 * 26 positions * 32 filters * 3 * 3 * 1
     assert column(block, "Connected to")[3].astext() == "max_pooling2d"
     assert legend(block) == []  # no formula column, no legend
+    # 26 * 26 * 32 float32 values = 86,528 bytes = 84.50 KiB (1 KiB = 1,024 bytes), on one line
+    assert [c.astext() for c in column(block, "Memory")][1:3] == ["84.50\xa0KiB", "21.12\xa0KiB"]
+    assert column(block, "Memory")[-1].astext() == "40\xa0B"  # the dense layer's 10 values
+    assert re.search(r" 194,688  84\.50 KiB  input_layer$", (basic["text"].outdir / "options.txt").read_text(), re.M)
+    (tex,) = basic["latex"].outdir.glob("*.tex")
+    assert "84.50\xa0KiB" in tex.read_text()  # as the shapes' no-break spaces
 
 
 def test_formula_option(basic):
@@ -243,7 +255,7 @@ def test_layers_and_class_options(basic):
     assert {"compact", "wide"} <= set(middle.next_node(nodes.table)["classes"])
     assert labels(found["from flatten"]) == ["flatten", "dropout", "dense"]
     # the totals are the model's, whatever rows are shown
-    assert totals_row(middle)[3:] == ["34,826", "34,826 trainable · 0 non-trainable · 136.04 KB float32 · 2,440,960 MACs"]
+    assert totals_row(middle)[3:] == ["34,826", TOTALS_NOTE]
 
 
 def test_input_shape_and_expect_params(basic):

@@ -147,7 +147,7 @@ def test_the_roles_show_the_seeds_numbers_linked_to_their_rows(site):
     _, project, log = site
     pages = built_pages(project)
     assert "unknown role" not in log and "unknown directive" not in log, log
-    assert "loaded: 3 directives, 8 roles" in log
+    assert "loaded: 3 directives, 9 roles" in log
     for page in pages.values():
         assert find_nodes(page, "mystRole") == [] and find_nodes(page, "mystDirective") == []
     assert role_facts(pages["index"]) == [r"32 \cdot \left(1 \cdot 3 \cdot 3 + 1\right) = 320", f"{26 * 26 * 32:,}",

@@ -67,7 +67,8 @@ def quiz(site, arg: str = "", **options: str) -> list[dict]:
 def test_the_spec_declares_every_role_and_the_quiz():
     spec = plugin_spec()
     assert [r["name"] for r in spec["roles"]] == ["ms:params", "ms:trainable", "ms:non-trainable", "ms:shape",
-                                                  "ms:activations", "ms:macs", "ms:formula", "ms:total"]
+                                                  "ms:activations", "ms:macs", "ms:memory", "ms:formula",
+                                                  "ms:total"]
     assert all(r["body"] == {"type": "string", "required": True} for r in spec["roles"])
     summary, quiz_spec, _diagram = spec["directives"]
     assert quiz_spec["name"] == "model-quiz" and quiz_spec["body"]["type"] == "myst"
@@ -91,6 +92,7 @@ def test_the_entry_file_answers_a_role_request(site):
     ("ms:shape", "tbl-cnn/conv2d", "(None, 26, 26, 32)"),
     ("ms:activations", "tbl-cnn/conv2d", f"{26 * 26 * 32:,}"),
     ("ms:macs", "tbl-cnn/conv2d", f"{26 * 26 * 32 * 3 * 3:,}"),  # one per weight per output position
+    ("ms:memory", "tbl-cnn/conv2d", f"{26 * 26 * 32 * 4 / 1024:.2f} KiB"),  # float32: 4 bytes a value
 ])
 def test_a_role_prints_the_number_and_links_to_its_row(site, name, target, shown):
     (reference,) = role(site, name, target)

@@ -41,7 +41,7 @@ from sphinx_modelsummary.present.typeset import to_unicode  # noqa: E402
 from sphinx_modelsummary.present.view import SummaryOptions  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden"
-COLUMNS = ("layer", "output", "activations", "params", "formula", "macs")
+COLUMNS = ("layer", "output", "activations", "params", "formula", "macs", "memory")
 EVERYTHING = SummaryOptions(columns=COLUMNS, explain=True)
 
 
@@ -178,6 +178,9 @@ def facts(record: dict) -> list[str]:
             if len(parts) > 2 or len({part["trainable"] for part in parts}) > 1:
                 for part in parts:
                     found += [part["label"], *_sides(part)]
+        if row["activation_bytes"] is not None:  # binary units: 1 KiB = 1,024 bytes
+            size = row["activation_bytes"]
+            found.append(f"{size:,} B" if size < 1024 else f"{size / 1024:.2f} KiB")
         macs = row["macs_formula"]
         if row["macs"] is not None:
             found.append(f"{row['macs']:,}")
@@ -209,6 +212,18 @@ def test_the_seed_numbers_by_hand(seed):
             assert fact in flat, (name, fact)
         assert "height, width: ⌊(28 − 3) / 1⌋ + 1 = 26" in flat, name
         assert "multiply-accumulates: P · k · f · h · w = 676 · 32 · 1 · 3 · 3 = 194,688" in flat, name  # 26*26 = 676
+
+
+def test_the_seed_memory_by_hand(seed):
+    """float32: 4 bytes a value, one sample; 1 KiB = 1,024 bytes."""
+    options = SummaryOptions(columns=("layer", "memory"))
+    for name, read in RENDERERS.items():
+        flat = read(seed, options)
+        assert "84.50 KiB" in flat and "21.12 KiB" in flat and "40 B" in flat, name  # 26·26·32·4, 13·13·32·4, 10·4
+        # input 28·28·1·4 = 3,136; weights 34,826·4 = 139,304; 2 · 4 · (21,632 + 5,408 + 7,744 + 1,600 · 3 + 10)
+        # = 316,752; total 459,192
+        assert ("memory: input 3.06 KiB · parameters 136.04 KiB · forward/backward 309.33 KiB · "
+                "total 448.43 KiB · float32, one sample") in flat, name
 
 
 def test_the_mixed_numbers_by_hand(mixed):

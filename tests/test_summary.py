@@ -67,7 +67,7 @@ def test_seed_shape_reasoning(seed):
 
 def test_record_is_json_and_keeps_the_contract(seed):
     data = json.loads(json.dumps(seed))
-    assert data["schema"] == 2
+    assert data["schema"] == 3
     assert data["model"] == {**data["model"], "name": "sequential", "class": "Sequential"}
     row = data["layers"][1]
     assert row["output_shapes"] == [[None, 26, 26, 32]]

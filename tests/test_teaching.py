@@ -72,6 +72,7 @@ ROLES = [  # (role as written, the text it prints, the row it links to); worked 
     ("shape", "conv2d", "(None, 26, 26, 32)", "quiz-cnn-conv2d"),
     ("activations", "conv2d", "21,632", "quiz-cnn-conv2d"),  # 26 * 26 * 32
     ("macs", "conv2d", "194,688", "quiz-cnn-conv2d"),  # 26 * 26 positions * 32 filters * 3 * 3 * 1
+    ("memory", "conv2d", "84.50 KiB", "quiz-cnn-conv2d"),  # 21,632 float32 values * 4 / 1,024
     ("trainable", "conv2d_1", "18,496", "quiz-cnn-conv2d-1"),  # 64 * (32 * 3 * 3 + 1)
     ("non-trainable", "conv2d_1", "0", "quiz-cnn-conv2d-1"),
     ("params", "dense", "16,010", "quiz-cnn-dense"),  # 10 * (1600 + 1)
@@ -118,6 +119,7 @@ BAD = [  # (text on the line, subtype, words in the warning)
     (":ms:total:`quiz-cnn/conv2d`", "unknown_quantity", "the total is the model's"),
     (":ms:macs:`free/per_step`", "unknown_quantity", "the multiply-accumulates of per_step"),
     (":ms:activations:`free/per_step`", "unknown_quantity", "not known (a free axis)"),
+    (":ms:memory:`free/per_step`", "unknown_quantity", "the memory of what per_step (Dense) outputs is not known"),
 ]
 
 

@@ -14,6 +14,11 @@ def _shape(tensor) -> list:
     return [None if n is None else int(n) for n in tensor.shape]
 
 
+def dtype_name(tensor) -> str:
+    """``float16`` for a layer under ``mixed_float16``: the dtype its output is held in."""
+    return str(getattr(tensor.dtype, "name", tensor.dtype))
+
+
 def _graph(model):
     """The functional graph behind a model, or ``None`` (a subclassed model)."""
     graph = getattr(model, "_functional", None) or model  # a built Sequential keeps one
@@ -330,6 +335,7 @@ def _fact(layer, node, call: int, label: str, site: Site, traced: tuple | None) 
         "config": layer_config(layer),
         "input_shapes": inputs if node.input_tensors else outputs,
         "output_shapes": outputs,
+        "output_dtypes": [dtype_name(t) for t in node.outputs],
         "real_output_shapes": _real_shapes(layer, tensor_shapes, node, outputs),
         "weights": _weights(layer, paths) if first else [],
         "has_weights": bool(getattr(layer, "weights", None)),

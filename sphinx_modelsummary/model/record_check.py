@@ -14,7 +14,7 @@ import re
 
 from .clean import LIMIT as TEXT_LIMIT, is_printable
 
-SCHEMA = 2  # the record's version: 2 adds MACs for every layer, wrappers and sublayers
+SCHEMA = 3  # the record's version: 2 adds MACs for every layer, wrappers and sublayers; 3 memory in bytes
 NoneType = type(None)
 LIMIT = 2**63  # no count, size or shape is larger; a bigger one is no model's
 
@@ -30,7 +30,12 @@ class Latex:
     """A string to be typeset as maths (see :func:`latex_problem`)."""
 
 
+class Size:
+    """A whole number of bytes: never negative."""
+
+
 INT, OPT_INT, OPT_STR = int, (int, NoneType), (str, NoneType)
+OPT_SIZE = (Size, NoneType)  # None: a size the input leaves open
 SHAPE = [OPT_INT]
 DIAGNOSTIC = {"layer": OPT_STR, "kind": str, "message": str}
 EXPRESSION = {"symbolic": str, "substituted": str, "value": INT, "latex": {"symbolic": Latex, "substituted": Latex}}
@@ -44,8 +49,10 @@ ROW = {
     "no_params_reason": OPT_STR, "shape_derivations": [{**EXPRESSION, "axis": str, "legend": LEGEND}],
     # the count is unknown (None) when a size is, as an LSTM's over a free number of steps
     "macs": OPT_INT, "macs_formula": ({**EXPRESSION, "value": OPT_INT, "legend": LEGEND}, NoneType),
+    "output_dtypes": [str], "activation_bytes": OPT_SIZE,
 }
-OPTIONAL_IN_MODEL = {"environment": Map(str)}  # digests of the variables its module declares it reads
+OPTIONAL_IN_MODEL = {"environment": Map(str),  # digests of the variables its module declares it reads
+                     "input_dtypes": [str]}
 OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE]}
 OPTIONAL_IN_FORMULA = {"parts": [{**EXPRESSION, "label": str, "trainable": bool}],
                        "mismatch": {"trainable": INT, "non_trainable": INT}}
@@ -54,8 +61,9 @@ RECORD = {
     "model": {"name": str, "class": str, "spec": str, "input_shapes": ([SHAPE], NoneType), "inputs": [SHAPE],
               "outputs": [SHAPE], "keras_version": str, "backend": str, "sources": [str]},
     "layers": [ROW],
-    "totals": {"params": INT, "trainable": INT, "non_trainable": INT, "memory_bytes": Map(INT), "bytes": INT,
-               "macs": INT},
+    "totals": {"params": INT, "trainable": INT, "non_trainable": INT, "memory_bytes": Map(Size), "bytes": Size,
+               "macs": INT, "input_bytes": OPT_SIZE, "params_bytes": Size, "forward_backward_bytes": OPT_SIZE,
+               "total_bytes": OPT_SIZE, "activation_dtypes": [str]},
     "legend": LEGEND,
     "diagnostics": [DIAGNOSTIC],
 }
@@ -163,6 +171,11 @@ def _compile(schema):
             if type(value) is int and -LIMIT < value < LIMIT:  # not a bool, a float or a huge number
                 return None
             return "", f" is {_kind(value)}, not a whole number"
+    elif schema is Size:
+        def check(value):
+            if type(value) is int and 0 <= value < LIMIT:
+                return None
+            return "", f" is {_kind(value)}, not a number of bytes"
     elif schema is str:
         def check(value):
             if type(value) is not str:

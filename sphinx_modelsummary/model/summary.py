@@ -15,6 +15,7 @@ from . import catalog, composite
 from .clean import clean_strings
 from .expr import Num, group, shape_text, shapes_text, total
 from .legend import legend_items
+from .memory import memory_totals, outputs_bytes
 from .record_check import SCHEMA
 
 
@@ -159,6 +160,8 @@ def _row(fact: dict) -> dict:
                                    f"but the layer returns {shapes_text(row['output_shapes'])}, which is shown "
                                    "(a Keras quirk, not a formula error)"})
     row["activations"] = _activations(row["output_shapes"])
+    row["output_dtypes"] = list(fact.get("output_dtypes") or [])
+    row["activation_bytes"] = outputs_bytes(row["output_shapes"], row["output_dtypes"])
 
     def problem(message: str) -> None:
         row["diagnostics"].append({"layer": fact["label"], "kind": "mismatch", "message": message})
@@ -190,7 +193,8 @@ def build_record(facts: list[dict], *, model: dict, keras_totals: dict, memory: 
     totals = {"params": trainable + frozen, "trainable": trainable, "non_trainable": frozen,
               "memory_bytes": memory, "bytes": sum(memory.values()),
               "macs": sum(composite.known_macs(rows, facts, i) for i in top),
-              "macs_partial": bool(unknown), "macs_unknown": unknown}
+              "macs_partial": bool(unknown), "macs_unknown": unknown,
+              **memory_totals(rows, model, sum(memory.values()))}
     if (totals["params"], trainable) != (keras_totals["params"], keras_totals["trainable"]):
         diagnostics.append({"layer": None, "kind": "mismatch", "message":
                             f"the layers add up to {group(totals['params'])} parameters, Keras counts "
@@ -214,6 +218,7 @@ def summarize_model(graph, model=None, *, spec: str = "", input_shapes=None) -> 
         "spec": spec,
         "input_shapes": [list(s) for s in input_shapes] if input_shapes else None,
         "inputs": [list(t.shape) for t in graph.inputs],
+        "input_dtypes": [keras_adapter.dtype_name(t) for t in graph.inputs],
         "outputs": [list(t.shape) for t in graph.outputs],
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),

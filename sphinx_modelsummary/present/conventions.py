@@ -64,6 +64,7 @@ COLUMNS = {
         Column("non_trainable", "Non-trainable", numeric=True),
         Column("formula", "Formula"),
         Column("macs", "MACs", numeric=True),
+        Column("memory", "Memory", numeric=True),
         Column("connected", "Connected to"),
     )
 }
@@ -220,6 +221,8 @@ def cell_text(row: dict, key: str, formula_mode: str = "both", style: Style = UN
         return count_text(row["macs"]) if row["macs"] is not None else ""
     if key == "connected":
         return ", ".join(row["connected_to"])
+    if key == "memory":
+        return bytes_text(row.get("activation_bytes"))
     raise KeyError(key)
 
 
@@ -240,8 +243,38 @@ def note_text(label: str | None, message: str) -> str:
 
 
 def memory_text(record: dict) -> str:
-    """``136.04 KB float32``: the parameters' memory per dtype."""
-    return ", ".join(f"{_bytes(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+    """``136.04 KiB float32``: the parameters' memory per dtype."""
+    return ", ".join(f"{_size(n)} {dtype}" for dtype, n in record["totals"]["memory_bytes"].items()) or "0 B"
+
+
+def _size(n: int | None) -> str:
+    """:func:`bytes_text` with a no-break space: a line of prose never ends between number and unit."""
+    return bytes_text(n).replace(" ", "\xa0")
+
+
+def memory_words(record: dict) -> list[str]:
+    """The memory of one sample, as the totals say it: ``memory: input 3.06 KiB``, ``parameters
+    136.04 KiB``, ``forward/backward 309.33 KiB``, ``total 448.43 KiB``, ``float32, one
+    sample``; each figure names its dtype when they differ (mixed precision)."""
+    totals = record["totals"]
+    if "params_bytes" not in totals:
+        return [memory_text(record)]
+    kinds = {"input": record["model"].get("input_dtypes") or [], "params": list(totals["memory_bytes"]),
+             "activations": totals.get("activation_dtypes") or []}
+    dtypes = list(dict.fromkeys(d for found in kinds.values() for d in found))
+
+    def named(size, kind: str) -> str:
+        return _size(size) + ("" if len(dtypes) == 1 or not kinds[kind] else f" {'/'.join(kinds[kind])}")
+
+    words = [f"memory: input {named(totals['input_bytes'], 'input')}",
+             "parameters " + (named(totals["params_bytes"], "params") if len(dtypes) == 1 else memory_text(record))]
+    if totals["forward_backward_bytes"] is None:
+        words.append("forward/backward not known (a size the input leaves open)")
+    else:
+        words.append(f"forward/backward {named(totals['forward_backward_bytes'], 'activations')}")
+    if totals["total_bytes"] is not None:
+        words.append(f"total {_size(totals['total_bytes'])}")
+    return words + [f"{dtypes[0]}, one sample" if len(dtypes) == 1 else "one sample"]
 
 
 def macs_total_text(record: dict) -> str:
@@ -265,18 +298,18 @@ def macs_total_text(record: dict) -> str:
     return f"{known} (partial: {why or 'some layers are not counted'})"
 
 
-def totals_note(record: dict) -> str:
-    """What the totals row says beside the parameter count."""
+def totals_note(record: dict, style: Style = UNICODE) -> str:
+    """What the totals row says beside the parameter count (``ASCII``: plain spaces)."""
     totals = record["totals"]
-    words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable",
-             memory_text(record)]
+    words = [f"{group(totals['trainable'])} trainable", f"{group(totals['non_trainable'])} non-trainable"]
     macs = macs_total_text(record)
     if macs and macs != "0":
         words.append(f"{macs} MACs" if not totals.get("macs_partial") else f"MACs {macs}")
-    return " · ".join(words)
+    note = " · ".join(words + memory_words(record))
+    return note if style.unicode else note.replace("\xa0", " ")
 
 
-def totals_row(record: dict, columns: list[str]) -> list[tuple[str, str]]:
+def totals_row(record: dict, columns: list[str], style: Style = UNICODE) -> list[tuple[str, str]]:
     """The totals row, column by column, as ``(kind, text)``: ``("label", "Total")`` first,
     each count under its column (``"count"``), the rest of the totals in the formula column
     (``"note"``), ``("", "")`` elsewhere."""
@@ -290,7 +323,7 @@ def totals_row(record: dict, columns: list[str]) -> list[tuple[str, str]]:
         elif counts.get(key) is not None:
             cells.append(("count", count_text(counts[key])))
         elif key == "formula":
-            cells.append(("note", totals_note(record)))
+            cells.append(("note", totals_note(record, style)))
         else:
             cells.append(("", ""))
     return cells
@@ -305,11 +338,15 @@ def macs_cell(row: dict) -> tuple[dict | None, str]:
     return formula, f"({', '.join(formula.get('unknown') or ['a size'])} unknown)"
 
 
-def _bytes(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,} B" if unit == "B" else f"{n:,.2f} {unit}"
-        n /= 1024
+def bytes_text(n: int | None) -> str:
+    """``86,528`` bytes as ``84.50 KiB`` (binary units: 1 KiB = 1,024 bytes), ``40 B``; ``?`` unknown."""
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{n:,} B" if unit == "B" else f"{size:,.2f} {unit}"
+        size /= 1024
     raise AssertionError
 
 

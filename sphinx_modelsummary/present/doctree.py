@@ -290,6 +290,8 @@ def _cell(row: dict, key: str, options: SummaryOptions, mode: str) -> list[nodes
         pieces = [piece.replace(" ", NBSP) for shape in row["output_shapes"] for piece in fmt.size_parts(shape)]
         return [_para(nodes.Text(" ".join(pieces)))]
     text = fmt.cell_text(row, key, options.formula)
+    if key == "memory":  # "84.50 KiB" stays on one line
+        text = text.replace(" ", NBSP)
     return [_para(nodes.Text(text))] if text else []
 
 

@@ -78,6 +78,9 @@ def _html_cell(row: dict, key: str, mode: str, derivations: bool, marks: list[st
         return " ".join(_NOWRAP.format(esc(p)) for s in row["output_shapes"] for p in fmt.size_parts(s))
     if key == "connected":
         return ", ".join(f"<code>{esc(label)}</code>" for label in row["connected_to"])
+    if key == "memory" and row.get("activation_bytes") is not None:  # the exact count on hover
+        exact = f"{row['activation_bytes']:,} bytes ({', '.join(row['output_dtypes'])})"
+        return f'<span title="{esc(exact)}">{_NOWRAP.format(esc(fmt.cell_text(row, key)))}</span>'
     return esc(fmt.cell_text(row, key, mode))
 
 

@@ -44,9 +44,9 @@ def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None
     rest = ""
     if options.totals:  # the label and the counts in bold, as the other renderers have them
         cells = [f"**{markdown_escape(value)}**" if kind in ("label", "count") else markdown_escape(value) or " "
-                 for kind, value in fmt.totals_row(record, columns)]
+                 for kind, value in fmt.totals_row(record, columns, style)]
         table.append("| " + " | ".join(cells) + " |")
-        rest = "" if "formula" in columns[1:] else fmt.totals_note(record)
+        rest = "" if "formula" in columns[1:] else fmt.totals_note(record, style)
     sections = [head, table, [markdown_escape(rest)] if rest else []]
     sections.append([f"{n}. {markdown_escape(fmt.note_text(*item))}" for n, item in enumerate(notes["items"], 1)])
     symbols = fmt.legend_shown(rows, columns, options.formula, options.explain) if options.legend else []

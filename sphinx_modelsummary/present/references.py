@@ -17,6 +17,7 @@ QUANTITIES = {
     "params": "the layer's parameters", "trainable": "its trainable parameters",
     "non-trainable": "its non-trainable parameters", "shape": "its output shape",
     "activations": "the values it outputs per sample", "macs": "its multiply-accumulates per sample",
+    "memory": "the memory its outputs take per sample",
     "formula": "its parameter formula with the numbers put in", "total": "the model's parameters",
 }
 
@@ -95,6 +96,10 @@ def quantity(kind: str, row: dict) -> Quoted | str:
         if row["activations"] is None:
             return f"the size of what {who} outputs is not known (a free axis)"
         return Quoted(group(row["activations"]))
+    if kind == "memory":
+        if row.get("activation_bytes") is None:
+            return f"the memory of what {who} outputs is not known (a free axis)"
+        return Quoted(fmt.bytes_text(row["activation_bytes"]))
     if kind == "macs":
         if row["macs"] is None:
             return (f"the multiply-accumulates of {who} are not known (they depend on a size the input "

@@ -12,6 +12,7 @@ from .text_table import Cell, render_table
 from .view import SummaryOptions, select_rows
 
 WIDTH = 100  # the columns a text summary fits in
+NOTE_PIECE = 32  # the widest part of the totals note kept whole ("forward/backward 309.33 KiB ·")
 
 
 # Text -------------------------------------------------------------------------------------
@@ -62,13 +63,16 @@ def text_cell(row: dict, key: str, mode: str = "both", derivations: bool = True,
     return Cell.of(fmt.cell_text(row, key, mode, style))
 
 
-def footer_cells(record: dict, columns: list[str]) -> tuple[list[Cell], str]:
+def footer_cells(record: dict, columns: list[str], style: Style = UNICODE) -> tuple[list[Cell], str]:
     """The totals row, and what of the totals it has no column for."""
     cells = []
-    for kind, text in fmt.totals_row(record, columns):
-        words = text.split(" · ")
-        cells.append(Cell.of(*(w + " ·" for w in words[:-1]), words[-1]) if kind == "note" else Cell.of(text))
-    rest = "" if "formula" in columns[1:] else fmt.totals_note(record)
+    for kind, text in fmt.totals_row(record, columns, style):
+        words = [w + " ·" for w in text.split(" · ")]
+        words[-1] = words[-1].removesuffix(" ·")
+        # a long part (a dtype per figure, a reason) may break at its spaces, so the column stays narrow
+        pieces = [piece for w in words for piece in (w.split(" ") if len(w) > NOTE_PIECE else [w])]
+        cells.append(Cell.of(*pieces) if kind == "note" else Cell.of(text))
+    rest = "" if "formula" in columns[1:] else fmt.totals_note(record, style)
     return cells, rest
 
 
@@ -112,7 +116,7 @@ def render(record: dict, options: SummaryOptions, rows: list[dict] | None = None
         if id(row) in notes["marks"] and cells[0].blocks:
             cells[0].blocks[0].pieces[-1] += " " + "".join(f"[{n}]" for n in notes["marks"][id(row)])
         body.append(cells)
-    footer, rest = footer_cells(record, columns) if options.totals else (None, "")
+    footer, rest = footer_cells(record, columns, style) if options.totals else (None, "")
     header = [fmt.COLUMNS[key].header for key in columns]
     lines = [f"Model: {record['model']['name']} ({record['model']['class']})"] if title else []
     lines += [options.caption] if options.caption else []

@@ -63,12 +63,15 @@ class Cell:
         return out
 
 
-def fit_widths(header: list[str], rows: list[list[Cell]], width: int, keep: int | None = None) -> list[int]:
+def fit_widths(header: list[str], rows: list[list[Cell]], width: int, keep: int | None = None,
+               footer: list[Cell] | None = None) -> list[int]:
     """Column widths within ``width`` (counting the gaps), no column below its widest piece;
-    the widest columns give way first, column ``keep`` (the formulas) last."""
+    the widest columns give way first, column ``keep`` (the formulas) last. The ``footer``
+    (the totals' prose) fills the widths the rows ask for and widens no column beyond them."""
     columns = range(len(header))
-    least = [max([len(header[c]), *(row[c].widest_piece() for row in rows)]) for c in columns]
-    widths = [max([len(header[c]), *(row[c].natural_width() for row in rows)]) for c in columns]
+    ends = [footer] if footer else []
+    least = [max([len(header[c]), *(row[c].widest_piece() for row in rows + ends)]) for c in columns]
+    widths = [max([least[c], *(row[c].natural_width() for row in rows)]) for c in columns]
     budget = width - len(GAP) * (len(header) - 1)
     while sum(widths) > budget:
         giving = [c for c in columns if widths[c] > least[c]]
@@ -83,7 +86,7 @@ def render_table(header: list[str], rows: list[list[Cell]], numeric: list[bool],
                  footer: list[Cell] | None = None, keep: int | None = None) -> list[str]:
     """The table's lines: header, rule, rows (a blank line between rows that take several
     lines), and a footer row after a rule."""
-    widths = fit_widths(header, rows + ([footer] if footer else []), width, keep)
+    widths = fit_widths(header, rows, width, keep, footer)
 
     def line(cells: list[str]) -> str:
         return GAP.join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)).rstrip()
