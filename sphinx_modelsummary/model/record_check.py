@@ -45,8 +45,9 @@ ROW = {
     # the count is unknown (None) when a size is, as an LSTM's over a free number of steps
     "macs": OPT_INT, "macs_formula": ({**EXPRESSION, "value": OPT_INT, "legend": LEGEND}, NoneType),
 }
-OPTIONAL_IN_MODEL = {"environment": Map(str)}  # digests of the variables its module declares it reads
-OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE]}
+OPTIONAL_IN_MODEL = {"environment": Map(str),  # digests of the variables its module declares it reads
+                     "framework": str, "torch_version": str, "device": str}  # a PyTorch model's record
+OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE], "rule": str}  # rule: the catalog's name, "torch.Conv2d"
 OPTIONAL_IN_FORMULA = {"parts": [{**EXPRESSION, "label": str, "trainable": bool}],
                        "mismatch": {"trainable": INT, "non_trainable": INT}}
 RECORD = {

@@ -125,6 +125,31 @@ def import_keras():
     return keras
 
 
+def optional_keras(spec: ModelSpec):
+    """Keras, or ``None`` when it cannot be imported and the spec may name a PyTorch module
+    (which needs no Keras); a ``.keras`` file needs Keras, and says so."""
+    try:
+        return import_keras()
+    except ModelSpecError as error:
+        if spec.path:
+            raise
+        _MISSING_KERAS.append(error)
+        return None
+
+
+_MISSING_KERAS: list[ModelSpecError] = []  # why Keras could not be imported, for a model that needs it
+
+
+def _keras_or_none():
+    return sys.modules.get("keras") if not _MISSING_KERAS else None
+
+
+def is_torch_module(obj) -> bool:
+    from .torch_adapter import is_torch_module
+
+    return is_torch_module(obj)
+
+
 @contextlib.contextmanager
 def _stderr_to(file):
     """Send file descriptor 2 (where TensorFlow's C++ logs go) to ``file`` for a while."""
@@ -157,7 +182,7 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
     given, receives the files of the user's code the model came from. Call it inside
     :func:`~.isolation.keras_state`, so the model gets Keras's settings of its own.
     """
-    keras = import_keras()
+    keras = _keras_or_none() or (import_keras() if not _MISSING_KERAS else None)
     seen = Watched()
     try:  # an installed package's model (keras.applications) runs none of the user's code
         with watch(seen, code=not spec.path and is_users(spec.module)):
@@ -173,12 +198,16 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
 def _load(keras, spec: ModelSpec, input_shapes, base_dir):
     # Keras's own warnings (an unbuilt sub-layer, say) would land in the docs build's
     # output next to the one clear error this module raises instead.
-    with fresh_names(), warnings.catch_warnings():
+    with fresh_names() if keras is not None else contextlib.nullcontext(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if spec.path:
             model = _load_file(keras, Path(base_dir, spec.path))
         else:
             model = _call_factory(spec, _resolve(spec))
+        if is_torch_module(model):  # the PyTorch adapter runs it (model/torch_adapter.py)
+            return model, model
+        if keras is None:
+            raise _MISSING_KERAS[-1]
         if not isinstance(model, keras.Model):
             raise ModelSpecError(
                 Problem.NOT_A_MODEL,
@@ -197,7 +226,8 @@ def _is_mock(obj) -> bool:
 
 
 def _resolve(spec: ModelSpec):
-    first, before = spec.module not in sys.modules, isolation.settings()
+    keras = _keras_or_none()
+    first, before = spec.module not in sys.modules, isolation.settings() if keras else {}
     try:
         with watch(Watched(), code=is_users(spec.module)) as seen:
             module = importlib.import_module(spec.module)
@@ -216,9 +246,9 @@ def _resolve(spec: ModelSpec):
             f"importing {spec.module!r} raised {_where(error)}",
         ) from None
     if first:  # settings the module chose when imported hold for each of its models
-        _CHOSEN_AT_IMPORT[spec.module] = isolation.changed(before, isolation.settings())
+        _CHOSEN_AT_IMPORT[spec.module] = isolation.changed(before, isolation.settings()) if keras else {}
         note_import(spec.module, seen)
-    else:
+    elif keras:
         isolation.apply(_CHOSEN_AT_IMPORT.get(spec.module, {}))
     obj = module
     for i, name in enumerate(spec.attr.split(".")):
@@ -247,15 +277,14 @@ def _where(error: BaseException) -> str:
 
 
 def _call_factory(spec: ModelSpec, obj):
-    import keras
-
+    keras = _keras_or_none()
     if _is_mock(obj):
         raise ModelSpecError(
             Problem.MOCKED,
             f"{spec.text} is a mocked object (autodoc_mock_imports?): the real package must be "
             "importable to summarise the model",
         )
-    if isinstance(obj, keras.Model) and not spec.called:
+    if (is_torch_module(obj) or (keras is not None and isinstance(obj, keras.Model))) and not spec.called:
         return obj
     if not callable(obj):
         raise ModelSpecError(
