@@ -56,6 +56,9 @@ def module_config(module) -> dict:
     config = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(module).items()
               if not k.startswith("_") and k != "training" and _plain(v)}
     config["torch_class"] = type(module).__name__  # never empty: an Identity's config still says what it is
+    weights = list(module.parameters())
+    if weights and not any(p.requires_grad for p in weights):  # frozen: the catalog's parts are non-trainable
+        config["trainable"] = False
     params = module._parameters
     if "bias" in params and "bias" not in config:
         config["bias"] = params["bias"] is not None
