@@ -2,7 +2,10 @@
 and a Keras model's summary, or registering the extension, never imports torch."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -88,3 +91,12 @@ def test_a_sphinx_build_of_a_pytorch_page(tmp_path):
         assert number in page
     assert "(None, 32, 26, 26)" in page
     assert "The first convolution holds" in page and "quiz" in page.lower()
+
+
+def test_a_keras_model_on_the_torch_backend_is_keras_s(tmp_path):
+    """On Keras's torch backend a Keras model is a torch.nn.Module too: Keras summarises it."""
+    code = ("from sphinx_modelsummary.model.summary import summarize; "
+            "r = summarize('examples.mnist:build_cnn'); print(r['model']['backend'], r['totals']['params'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300,
+                          env={**os.environ, "KERAS_BACKEND": "torch", "PYTHONPATH": str(REPO)})
+    assert done.stdout.split() == ["torch", "34826"], done.stderr

@@ -22,10 +22,13 @@ EMPTY = "torch.Sequential (empty)"
 
 
 def is_torch_module(obj) -> bool:
-    """A ``torch.nn.Module``, told without importing torch (no torch imported, no module)."""
+    """A ``torch.nn.Module``, told without importing torch (no torch imported, no module),
+    and not a Keras layer (on Keras's torch backend every layer is a ``torch.nn.Module``)."""
     torch = sys.modules.get("torch")
     nn = getattr(torch, "nn", None)
-    return nn is not None and isinstance(obj, nn.Module)
+    if nn is None or not isinstance(obj, nn.Module):
+        return False
+    return not any(cls.__module__.startswith("keras.") for cls in type(obj).__mro__)
 
 
 def _is_torchs(module) -> bool:
