@@ -9,6 +9,7 @@ import ast
 import contextlib
 import difflib
 import importlib
+import importlib.util
 import os
 import re
 import sys
@@ -115,6 +116,7 @@ def import_keras():
             import keras
 
             keras.ops.zeros(())  # a backend starts on its first tensor, and some log then (JAX: no 'tpu')
+            _lazy_tensorflow(keras)
         except Exception as error:
             captured.seek(0)
             raise ModelSpecError(
@@ -148,6 +150,17 @@ def is_torch_module(obj) -> bool:
     from .torch_adapter import is_torch_module
 
     return is_torch_module(obj)
+
+
+def _lazy_tensorflow(keras) -> None:
+    """On another backend, Keras imports TensorFlow when it first serialises a config, if it
+    is installed (and TensorFlow logs as it starts): that import is made here, muffled."""
+    if keras.backend.backend() != "tensorflow" and importlib.util.find_spec("tensorflow") is not None:
+        from keras.src.utils import module_utils
+
+        lazy = getattr(module_utils, "tensorflow", None)
+        if lazy is not None:
+            lazy.initialize()  # what its `available` would do at the first config
 
 
 @contextlib.contextmanager
