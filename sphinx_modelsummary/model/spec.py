@@ -159,8 +159,9 @@ def _lazy_tensorflow(keras) -> None:
         from keras.src.utils import module_utils
 
         lazy = getattr(module_utils, "tensorflow", None)
-        if lazy is not None:
-            lazy.initialize()  # what its `available` would do at the first config
+        with contextlib.suppress(ImportError):  # a broken TensorFlow: Keras finds it unavailable too
+            if lazy is not None:
+                lazy.initialize()  # what its `available` would do at the first config
 
 
 @contextlib.contextmanager
