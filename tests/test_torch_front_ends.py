@@ -100,3 +100,15 @@ def test_a_keras_model_on_the_torch_backend_is_keras_s(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300,
                           env={**os.environ, "KERAS_BACKEND": "torch", "PYTHONPATH": str(REPO)})
     assert done.stdout.split() == ["torch", "34826"], done.stderr
+
+
+def test_the_mystmd_plugin_renders_a_pytorch_summary(tmp_path):
+    from mystmd_tool import node_text
+    from plugin_runs import example_book, plugin, request
+
+    book = example_book(tmp_path)
+    status, nodes, stderr = plugin(book, request(SEED, **{"input-shape": "1, 28, 28"}))
+    assert status == 0, stderr
+    text = " ".join(node_text(n) for n in nodes)
+    for number in ("320", "18,496", "16,010", "34,826"):
+        assert number in text
