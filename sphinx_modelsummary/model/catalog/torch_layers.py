@@ -254,7 +254,7 @@ def group_norm_params(config, input_shapes):
 @params(T + "LayerNorm", T + "RMSNorm")
 def layer_norm_params(config, input_shapes):
     shape_ = config["normalized_shape"] or []
-    size = (Sym("D", shape_[0], "normalized_shape") if len(shape_) == 1
+    size = (Sym("d_norm", shape_[0], "normalized_shape (the size normalised over)") if len(shape_) == 1
             else Times(*(Num(n) for n in shape_)))
     if not config.get("elementwise_affine", True):
         return []
@@ -275,8 +275,8 @@ no_macs("normalisation scales and shifts each value, which is not counted",
 
 @params(T + "Embedding")
 def embedding_params(config, input_shapes):
-    v = Sym("num_embeddings", config["num_embeddings"], "vocabulary size")
-    d = Sym("embedding_dim", config["embedding_dim"], "size of each embedding vector")
+    v = Sym("V", config["num_embeddings"], "num_embeddings (vocabulary size)")
+    d = Sym("d_emb", config["embedding_dim"], "embedding_dim (size of each embedding vector)")
     return [Part("weight (the embedding table)", Mul(v, d))]
 
 
@@ -301,7 +301,8 @@ def flatten_shape(config, input_shapes):
 
 @params(T + "PReLU")
 def prelu_params(config, input_shapes):
-    return [Part("weight (one slope per channel, or one shared)", Sym("num_parameters", config["num_parameters"], "slopes"))]
+    slopes = Sym("n_a", config["num_parameters"], "num_parameters (one slope per channel, or one shared)")
+    return [Part("weight", slopes)]
 
 
 for _same in (ACTIVATIONS, DROPOUT, (T + "Identity", T + "PReLU", T + "Sequential (empty)")):

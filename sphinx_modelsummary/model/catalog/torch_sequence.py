@@ -19,7 +19,7 @@ def recurrent_syms(config: dict, name: str):
     proj = config.get("proj_size") or 0
     h_out = Sym("H_out", proj, "proj_size (the output and hidden state size)") if proj else h
     d = Sym("D", 2, "directions (bidirectional)") if config.get("bidirectional") else None
-    layers = Sym("L", config["num_layers"], "num_layers")
+    layers = Sym("n_layers", config["num_layers"], "num_layers")
     return g, h, h_in, h_out, d, layers, proj
 
 
@@ -70,6 +70,9 @@ for _name in GATES:
 # Attention -----------------------------------------------------------------------------------
 
 
+QUERY_LENGTH = "target (query) sequence length"
+
+
 def embed_sym(config: dict) -> Sym:
     return Sym("E", config["embed_dim"], "embed_dim (query size, and the output's)")
 
@@ -109,7 +112,7 @@ def attention_macs(config, input_shapes, output):
     k = Sym("kdim", config.get("kdim", config["embed_dim"]), "kdim (key size)")
     v = Sym("vdim", config.get("vdim", config["embed_dim"]), "vdim (value size)")
     axis = 1 if config.get("batch_first") else 0
-    lq = sized("L", [query[axis]], "target (query) sequence length")
+    lq = sized("L", [query[axis]], QUERY_LENGTH)
     ls = sized("S", [key[axis]], "source (key and value) sequence length")
     same = config.get("same_embed_dim", True)
     projections = Mul(lq, e, e), Mul(ls, e if same else k, e), Mul(ls, e if same else v, e)
@@ -149,7 +152,7 @@ def encoder_macs(config, input_shapes, output):
     """Self-attention over the sequence, and the two linear layers at every position."""
     d, f = encoder_syms(config)
     axis = 1 if config.get("batch_first") else 0
-    length = sized("L", [input_shapes[0][axis]], "sequence length")
+    length = sized("L", [input_shapes[0][axis]], QUERY_LENGTH)
     attention = attention_macs({"embed_dim": config["d_model"], "batch_first": config.get("batch_first")},
                                input_shapes[:1], output)
     return Add(attention, Mul(Num(2), length, d, f))
