@@ -59,7 +59,7 @@ def _flat(value):
 
 def check_against_torch(model, record):
     """Every first call's count is the numel() of its module's parameters; no mismatch."""
-    modules = dict(model.named_modules())
+    modules = {name or type(model).__name__: m for name, m in model.named_modules()}  # a lone module: its class
     for row in record["layers"]:
         if row["class"] != "Parameter" and not row["shared"]:
             assert row["params"]["total"] == own_count(modules[row["name"]]), row["label"]
@@ -284,3 +284,12 @@ def test_a_spec_naming_a_module_is_summarised():
 def test_detection():
     assert is_torch_module(nn.Linear(2, 2)) and is_torch_module(nn.Sequential())
     assert not is_torch_module(object()) and not is_torch_module(nn.Linear)
+
+
+def test_a_single_module_is_one_row_named_by_its_class():
+    record = record_of(nn.LSTM(10, 20, batch_first=True), 7, 10)
+    (row,) = record["layers"]
+    assert row["label"] == "LSTM" and row["depth"] == 0
+    # 4 gates x 20 x (10 inputs + 20 hidden + 2 bias vectors)
+    assert row["params"]["total"] == 4 * 20 * (10 + 20 + 2) == 2560
+    assert row["macs"] == 7 * 4 * 20 * (10 + 20)  # every step, both products of each gate block

@@ -9,11 +9,8 @@ import ast
 import contextlib
 import difflib
 import importlib
-import importlib.util
-import os
 import re
 import sys
-import tempfile
 import traceback
 import warnings
 import zipfile
@@ -21,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import isolation
+from .frameworks import MISSING_KERAS, import_keras, is_torch_module, keras_or_none, optional_keras  # noqa: F401
 from .clean import one_line
 from ..problems import Hint, ModelSpecError, Problem
 from .sources import Watched, is_users, note_import, user_sources, watch
@@ -106,81 +104,6 @@ def parse_input_shapes(text: str | None) -> list[tuple] | None:
 # Loading ------------------------------------------------------------------------------
 
 
-def import_keras():
-    """Import Keras and start its backend with the start-up chatter kept out of the caller's output."""
-    if "keras" in sys.modules:
-        return sys.modules["keras"]
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with tempfile.TemporaryFile(mode="w+") as captured, _stderr_to(captured), contextlib.redirect_stderr(captured):
-        try:
-            import keras
-
-            keras.ops.zeros(())  # a backend starts on its first tensor, and some log then (JAX: no 'tpu')
-            _lazy_tensorflow(keras)
-        except Exception as error:
-            captured.seek(0)
-            raise ModelSpecError(
-                Problem.FRAMEWORK,
-                f"cannot import Keras ({type(error).__name__}: {error}); install it with "
-                "pip install 'sphinx-modelsummary[tensorflow]'",
-            ) from None
-    return keras
-
-
-def optional_keras(spec: ModelSpec):
-    """Keras, or ``None`` when it cannot be imported and the spec may name a PyTorch module
-    (which needs no Keras); a ``.keras`` file needs Keras, and says so."""
-    try:
-        return import_keras()
-    except ModelSpecError as error:
-        if spec.path:
-            raise
-        _MISSING_KERAS.append(error)
-        return None
-
-
-_MISSING_KERAS: list[ModelSpecError] = []  # why Keras could not be imported, for a model that needs it
-
-
-def _keras_or_none():
-    return sys.modules.get("keras") if not _MISSING_KERAS else None
-
-
-def is_torch_module(obj) -> bool:
-    from .torch_adapter import is_torch_module
-
-    return is_torch_module(obj)
-
-
-def _lazy_tensorflow(keras) -> None:
-    """On another backend, Keras imports TensorFlow when it first serialises a config, if it
-    is installed (and TensorFlow logs as it starts): that import is made here, muffled."""
-    if keras.backend.backend() != "tensorflow" and importlib.util.find_spec("tensorflow") is not None:
-        from keras.src.utils import module_utils
-
-        lazy = getattr(module_utils, "tensorflow", None)
-        with contextlib.suppress(ImportError):  # a broken TensorFlow: Keras finds it unavailable too
-            if lazy is not None:
-                lazy.initialize()  # what its `available` would do at the first config
-
-
-@contextlib.contextmanager
-def _stderr_to(file):
-    """Send file descriptor 2 (where TensorFlow's C++ logs go) to ``file`` for a while."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    os.dup2(file.fileno(), 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def fresh_names():
     """Name layers as if no model had been built before (``conv2d``, ``conv2d_1``, ...)."""
     return isolation.global_attribute("object_name_uids", None)
@@ -196,7 +119,7 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
     given, receives the files of the user's code the model came from. Call it inside
     :func:`~.isolation.keras_state`, so the model gets Keras's settings of its own.
     """
-    keras = _keras_or_none() or (import_keras() if not _MISSING_KERAS else None)
+    keras = keras_or_none() or (import_keras() if not MISSING_KERAS else None)
     seen = Watched()
     try:  # an installed package's model (keras.applications) runs none of the user's code
         with watch(seen, code=not spec.path and is_users(spec.module)):
@@ -221,12 +144,12 @@ def _load(keras, spec: ModelSpec, input_shapes, base_dir):
         if is_torch_module(model):  # the PyTorch adapter runs it (model/torch_adapter.py)
             return model, model
         if keras is None:
-            raise _MISSING_KERAS[-1]
+            raise MISSING_KERAS[-1]
         if not isinstance(model, keras.Model):
             raise ModelSpecError(
                 Problem.NOT_A_MODEL,
                 f"{spec.text} gave {_describe(model)}, not a Keras model; name a keras.Model "
-                "or a function that returns one",
+                "or a torch.nn.Module, or a function that returns one",
             )
         return build_graph(keras, spec, model, input_shapes)
 
@@ -240,7 +163,7 @@ def _is_mock(obj) -> bool:
 
 
 def _resolve(spec: ModelSpec):
-    keras = _keras_or_none()
+    keras = keras_or_none()
     first, before = spec.module not in sys.modules, isolation.settings() if keras else {}
     try:
         with watch(Watched(), code=is_users(spec.module)) as seen:
@@ -291,7 +214,7 @@ def _where(error: BaseException) -> str:
 
 
 def _call_factory(spec: ModelSpec, obj):
-    keras = _keras_or_none()
+    keras = keras_or_none()
     if _is_mock(obj):
         raise ModelSpecError(
             Problem.MOCKED,
@@ -303,7 +226,7 @@ def _call_factory(spec: ModelSpec, obj):
     if not callable(obj):
         raise ModelSpecError(
             Problem.NOT_A_MODEL,
-            f"{spec.text} is {_describe(obj)}: name a keras.Model or a function that returns one",
+            f"{spec.text} is {_describe(obj)}: name a keras.Model or a torch.nn.Module, or a function that returns one",
         )
     try:
         model = obj(*spec.args, **dict(spec.kwargs))

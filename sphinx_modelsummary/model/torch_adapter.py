@@ -132,7 +132,8 @@ class _Recorder:
         call = self.counts.get(id(module), 0)
         self.counts[id(module)] = call + 1
         hidden = parent is not None and (parent.hidden or parent.call > 0 or rule_name(parent.module) is not None)
-        entry = Call(module, self.names.get(id(module), type(module).__name__), call, parent, hidden)
+        name = self.names.get(id(module)) or type(module).__name__  # the model itself is named ""
+        entry = Call(module, name, call, parent, hidden)
         inputs = _tensors(list(args) + list(kwargs.values()))
         entry.inputs = [list(t.shape) for t in inputs]
         entry.sources = [self.made.get(id(t), (None, t))[0] for t in inputs]
@@ -251,7 +252,7 @@ def _fact(call: Call, twin: Call, depth: int) -> dict:
 
 def _own_weight_fact(call: Call, weight: dict, depth: int) -> dict:
     """A container's parameter that none of its called modules holds: a row of its own."""
-    name = f"{call.name}.{weight['path']}" if call.name else weight["path"]
+    name = f"{call.name}.{weight['path']}" if call.parent is not None else weight["path"]
     return {"name": name, "label": name, "class": "Parameter", "module": "torch.nn.parameter", "rule": None,
             "framework": "PyTorch", "depth": depth, "parent": call.name if depth else None, "call": 0, "shared": False,
             "is_model": False, "is_layer": True, "config": {}, "input_shapes": [], "output_shapes": [],
