@@ -112,3 +112,42 @@ def test_the_mystmd_plugin_renders_a_pytorch_summary(tmp_path):
     text = " ".join(node_text(n) for n in nodes)
     for number in ("320", "18,496", "16,010", "34,826"):
         assert number in text
+
+
+def test_a_cached_pytorch_record_follows_torchs_version_not_keras(tmp_path, monkeypatch):
+    from sphinx_modelsummary import cache as cache_module
+
+    record = summarize(SEED, "1, 28, 28", base_dir=REPO)
+    cache = cache_module.SummaryCache(tmp_path / "cache", REPO)
+    cache.store(SEED, "1, 28, 28", record)
+    hit = cache.load(SEED, "1, 28, 28")
+    assert hit.record["totals"]["params"] == 34826 and not hit.stale and not hit.missing
+    monkeypatch.setattr(cache_module, "framework_versions", lambda: {"keras": "9.9.9"})
+    assert not cache.load(SEED, "1, 28, 28").stale  # Keras's version is no part of it
+    real = cache_module._installed_version
+    monkeypatch.setattr(cache_module, "_installed_version",
+                        lambda *names: "9.9.9" if names == ("torch",) else real(*names))
+    assert "torch" in cache.load(SEED, "1, 28, 28").stale and "9.9.9" in cache.load(SEED, "1, 28, 28").stale
+
+
+def test_a_pytorch_model_needs_no_keras():
+    """Keras (and TensorFlow) made unimportable: a PyTorch spec is summarised all the same,
+    and a Keras spec still says what is missing."""
+    code = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("keras", "tensorflow"):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+sys.meta_path.insert(0, Block())
+from sphinx_modelsummary.model.summary import summarize
+from sphinx_modelsummary.problems import ModelSpecError
+print(summarize("examples.torch_models:build_cnn()", "1, 28, 28")["totals"]["params"])
+try:
+    summarize("examples.mnist:build_cnn")
+except ModelSpecError as error:
+    print(error.problem.value)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.split() == ["34826", "import"], done.stderr
