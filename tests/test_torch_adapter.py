@@ -293,3 +293,20 @@ def test_a_single_module_is_one_row_named_by_its_class():
     # 4 gates x 20 x (10 inputs + 20 hidden + 2 bias vectors)
     assert row["params"]["total"] == 4 * 20 * (10 + 20 + 2) == 2560
     assert row["macs"] == 7 * 4 * 20 * (10 + 20)  # every step, both products of each gate block
+
+
+def test_a_formula_or_shape_that_disagrees_is_a_mismatch_and_pytorchs_number_is_shown():
+    linear = nn.Linear(4, 3)
+    linear.extra = nn.Parameter(torch.zeros(5))  # a parameter the catalog's formula does not know
+    conv = nn.Conv2d(1, 2, 3)
+    conv.kernel_size = (5, 5)  # what the module says, not what its weight does
+    model = nn.Sequential(conv, nn.Flatten(), nn.Linear(2 * 26 * 26, 4), linear)
+    record = record_of(model, 1, 28, 28)
+    rows = rows_by_label(record)
+    assert rows["3"]["params"]["total"] == 4 * 3 + 3 + 5  # PyTorch's count is shown
+    assert rows["3"]["formula"]["mismatch"] == {"trainable": 15, "non_trainable": 0}
+    messages = [d["message"] for d in record["diagnostics"]]
+    assert "the formula gives 15 trainable and 0 non-trainable parameters, PyTorch has 20 and 0; " \
+           "PyTorch's numbers are shown" in messages
+    assert rows["0"]["output_shapes"] == [[None, 2, 26, 26]] and rows["0"]["shape_derivations"] == []
+    assert any(m.startswith("the shape rule gives (None, 2, 24, 24), PyTorch has (None, 2, 26, 26)") for m in messages)
