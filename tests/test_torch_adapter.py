@@ -92,6 +92,7 @@ def test_the_seed_cnn_in_pytorch():
     # MACs: 26 * 26 positions * 32 * 9, 11 * 11 * 64 * 32 * 9, 1600 * 10
     assert [rows[k]["macs"] for k in ("0", "3", "8")] == [676 * 32 * 9, 121 * 64 * 32 * 9, 16000]
     assert record["model"]["framework"] == "pytorch" and record["model"]["device"] == "meta"
+    assert record["model"]["inputs"] == [[None, 1, 28, 28]] and record["model"]["outputs"] == [[None, 10]]
 
 
 def test_an_lstm_two_layers_bidirectional():

@@ -260,8 +260,9 @@ def _own_weight_fact(call: Call, weight: dict, depth: int) -> dict:
             "connected_to": []}
 
 
-def describe(model, input_shapes) -> tuple[list[dict], str]:
-    """One fact per visible module call, parents before their children; and the device used."""
+def describe(model, input_shapes) -> tuple[list[dict], str, list]:
+    """One fact per visible module call, parents before their children; the device used; and
+    the shapes the model returns."""
     first, second, device = trace(model, input_shapes)
     twins = dict(zip(map(id, first), second)) if len(first) == len(second) else {}
     top = first[0] if first else None
@@ -283,7 +284,8 @@ def describe(model, input_shapes) -> tuple[list[dict], str]:
     if top is not None and rows and rows[0] is not top:  # the model's own parameters, as rows at the top
         held = {id(p) for c in rows if c.call == 0 for p in c.module.parameters()}
         facts += [_own_weight_fact(top, w, 0) for w in _weights(model, recurse=True, skip=held)]
-    return facts, device
+    outputs = _batch_free(top.outputs, twins.get(id(top), top).outputs) if top is not None else []
+    return facts, device, outputs
 
 
 def totals(model) -> dict:
@@ -312,7 +314,7 @@ def summarize_module(model, *, spec: str = "", input_shapes=None) -> dict:
         raise ModelSpecError(Problem.INPUT_SHAPE, f"{spec or name} is a PyTorch module: give its input shape "
                              "without the batch axis and with every size, channels first, like '1, 28, 28'")
     try:
-        facts, device = describe(model, input_shapes)
+        facts, device, outputs = describe(model, input_shapes)
     except KeyboardInterrupt:
         raise
     except BaseException as error:
@@ -320,10 +322,9 @@ def summarize_module(model, *, spec: str = "", input_shapes=None) -> dict:
 
         raise ModelSpecError(Problem.INPUT_SHAPE, f"cannot run {name} on input shape "
                              f"{input_shape_text(input_shapes)}: {_where(error)}") from None
-    outputs = [f["output_shapes"] for f in facts if f["depth"] == 0 and f["class"] != "Parameter"]
     info = {
         "name": name, "class": name, "spec": spec, "input_shapes": [list(s) for s in input_shapes],
-        "inputs": [[None, *s] for s in input_shapes], "outputs": outputs[-1] if outputs else [],
+        "inputs": [[None, *s] for s in input_shapes], "outputs": outputs,
         "keras_version": "", "backend": "torch", "framework": "pytorch", "torch_version": torch.__version__,
         "device": device,
     }
