@@ -150,4 +150,20 @@ except ModelSpecError as error:
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert done.stdout.split() == ["34826", "import"], done.stderr
+    assert done.stdout.split() == ["34826", "framework"], done.stderr
+
+
+def test_without_torch_a_stale_pytorch_entry_is_shown_with_a_warning(tmp_path):
+    """A book built where torch is missing (Read the Docs) shows the cached summary."""
+    from mystmd_tool import node_text
+    from plugin_runs import example_book, plugin, plugin_process, request
+
+    book = example_book(tmp_path)
+    (book / "torchmodels.py").write_text("from examples.torch_models import build_cnn  # noqa: F401\n")
+    asked = request("torchmodels:build_cnn", **{"input-shape": "1, 28, 28"})
+    assert plugin(book, asked)[0] == 0
+    with (book / "torchmodels.py").open("a") as models:
+        models.write("# an edit\n")
+    status, nodes, stderr, imported = plugin_process(book, asked, block=True)
+    assert status == 0 and nodes[0]["kind"] == "warning", stderr
+    assert "torchmodels.py changed" in node_text(nodes[0]) and "34,826" in node_text(nodes)

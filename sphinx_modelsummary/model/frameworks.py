@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 
@@ -51,6 +52,19 @@ MISSING_KERAS: list[ModelSpecError] = []  # why Keras could not be imported, for
 def keras_or_none():
     """Keras if it is imported and importable; ``None`` when a PyTorch model goes without it."""
     return sys.modules.get("keras") if not MISSING_KERAS else None
+
+
+def missing_framework(error: ImportError) -> None:
+    """The model's module needs a framework that is not here: a framework error (a build
+    without it shows a cached summary, stale or not), not a wrong spec."""
+    root = (error.name or "").split(".")[0]
+    said = set(re.findall(r"\b(keras|tensorflow|torch)\b", str(error))) if not root else {root}
+    if said & {"keras", "tensorflow"} and MISSING_KERAS:
+        raise MISSING_KERAS[-1]
+    if "torch" in said:
+        raise ModelSpecError(Problem.FRAMEWORK, "cannot import torch, which the model's module imports; install "
+                             "PyTorch (on Linux its CPU build: pip install torch --index-url "
+                             "https://download.pytorch.org/whl/cpu)")
 
 
 def is_torch_module(obj) -> bool:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import isolation
-from .frameworks import MISSING_KERAS, import_keras, is_torch_module, keras_or_none, optional_keras  # noqa: F401
+from .frameworks import (  # noqa: F401 (import_keras: the API other modules use)
+    MISSING_KERAS, import_keras, is_torch_module, keras_or_none, missing_framework, optional_keras,
+)
 from .clean import one_line
 from ..problems import Hint, ModelSpecError, Problem
 from .sources import Watched, is_users, note_import, user_sources, watch
@@ -169,6 +171,7 @@ def _resolve(spec: ModelSpec):
         with watch(Watched(), code=is_users(spec.module)) as seen:
             module = importlib.import_module(spec.module)
     except ModuleNotFoundError as error:
+        missing_framework(error)
         raise ModelSpecError(
             Problem.IMPORT,
             f"cannot import module {spec.module!r} ({error}); check the spec, and that the "
@@ -178,6 +181,8 @@ def _resolve(spec: ModelSpec):
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # SystemExit too: the module's code, not a bug here
+        if isinstance(error, ImportError):
+            missing_framework(error)
         raise ModelSpecError(
             Problem.IMPORT,
             f"importing {spec.module!r} raised {_where(error)}",
