@@ -311,3 +311,12 @@ def test_a_formula_or_shape_that_disagrees_is_a_mismatch_and_pytorchs_number_is_
            "PyTorch's numbers are shown" in messages
     assert rows["0"]["output_shapes"] == [[None, 2, 26, 26]] and rows["0"]["shape_derivations"] == []
     assert any(m.startswith("the shape rule gives (None, 2, 24, 24), PyTorch has (None, 2, 26, 26)") for m in messages)
+
+
+def test_two_inputs_a_bilinear_layer():
+    model = nn.Bilinear(3, 4, 5)
+    record = summarize_module(model, spec="bilinear", input_shapes=[(3,), (4,)])
+    check_against_torch(model, record)
+    (row,) = record["layers"]
+    assert row["input_shapes"] == [[None, 3], [None, 4]] and row["output_shapes"] == [[None, 5]]
+    assert row["params"]["total"] == 5 * 3 * 4 + 5 and row["macs"] == 3 * 4 * 5

@@ -125,7 +125,7 @@ class _Recorder:
 
     def __init__(self, model):
         self.names = {id(m): name for name, m in model.named_modules(remove_duplicate=True)}
-        self.model, self.calls, self.stack, self.counts, self.made = model, [], [], {}, {}
+        self.calls, self.stack, self.counts, self.made = [], [], {}, {}
 
     def before(self, module, args, kwargs):
         parent = self.stack[-1] if self.stack else None

@@ -77,6 +77,15 @@ def bilinear_params(config, input_shapes):
     return parts + ([Part("bias", o)] if has_bias(config) else [])
 
 
+@macs(T + "Bilinear")
+def bilinear_macs(config, input_shapes, output):
+    """Each output feature is x1^T A x2: H_in1 * H_in2 products, at every position."""
+    middle = input_shapes[0][1:-1]
+    rows = sized("P", middle, "positions (product of the axes between batch and features)") if middle else Num(1)
+    return product(rows, Sym("H_in1", config["in1_features"], "in1_features"),
+                   Sym("H_in2", config["in2_features"], "in2_features"), Sym("H_out", config["out_features"], "out_features"))
+
+
 # Convolutions -------------------------------------------------------------------------------------
 
 
@@ -267,7 +276,8 @@ for _norms in ((*BATCH_NORM, T + "GroupNorm", T + "LayerNorm", T + "RMSNorm", T 
                 T + "InstanceNorm2d", T + "InstanceNorm3d", T + "LocalResponseNorm"),):
     shape(*_norms)(lambda config, input_shapes: ShapeRule(tuple(input_shapes[0])))
 no_macs("normalisation scales and shifts each value, which is not counted",
-        *BATCH_NORM, T + "GroupNorm", T + "LayerNorm", T + "RMSNorm")
+        *BATCH_NORM, T + "GroupNorm", T + "LayerNorm", T + "RMSNorm", T + "InstanceNorm1d", T + "InstanceNorm2d",
+        T + "InstanceNorm3d", T + "LocalResponseNorm")
 
 
 # Embedding, reshaping, dropout, activations ------------------------------------------------------
@@ -312,7 +322,9 @@ no_params("it only rearranges the values it is given (a new shape, the same numb
           T + "Flatten", T + "Unflatten", T + "Identity", T + "ZeroPad2d", T + "Upsample", T + "PixelShuffle")
 no_params("it applies a fixed function to each value", *ACTIVATIONS)
 no_params("it only zeroes values at random during training (no weights)", *DROPOUT)
-no_macs("it only moves, copies or pads values", T + "Flatten", T + "Unflatten", T + "Identity", T + "ZeroPad2d")
+no_macs("it only moves, copies or pads values", T + "Flatten", T + "Unflatten", T + "Identity", T + "ZeroPad2d",
+        T + "PixelShuffle")
+no_macs("it copies or interpolates values, which is not counted", T + "Upsample")
 no_macs("it applies a function to each value on its own, which is not counted", *ACTIVATIONS, T + "PReLU")
 no_macs("it acts only in training; at inference it passes values through", *DROPOUT)
 no_params("an empty Sequential holds no modules: it passes its input on", T + "Sequential (empty)")
