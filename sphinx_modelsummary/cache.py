@@ -90,6 +90,13 @@ def framework_versions() -> dict:
     }
 
 
+def versions_for(record: dict) -> dict:
+    """What a record depends on: Keras and its backend, or for a PyTorch model, torch alone."""
+    if record["model"].get("framework") == "pytorch":
+        return {"extension": extension_digest(), "torch": _installed_version("torch")}
+    return framework_versions()
+
+
 MAX_ENTRY_BYTES = 64 * 2**20  # the largest models' entries are a few MB
 
 
@@ -138,7 +145,7 @@ class SummaryCache:
         changed += [f"the environment variable {name}" for name in declared if now[name] != declared[name]]
         if changed:
             return Lookup(record, stale=f"{', '.join(changed)} changed since the entry was made")
-        current = framework_versions()
+        current = versions_for(record)
         moved = [f"{key} {versions.get(key)} -> {now}" for key, now in current.items()
                  if now is not None and versions.get(key) != now]
         if moved:
@@ -151,7 +158,7 @@ class SummaryCache:
         for source in record["model"].get("sources", []):
             sources[Path(os.path.relpath(source, self.root)).as_posix()] = file_digest(source)
         portable = {**record, "model": {**record["model"], "sources": sorted(sources)}}
-        entry = {"spec": spec.strip(), "input_shape": input_shape, "framework": framework_versions(),
+        entry = {"spec": spec.strip(), "input_shape": input_shape, "framework": versions_for(record),
                  "sources": sources, "record": portable}
         path = self.path(spec, input_shape)
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from .present import html, markdown, text
 from .present.view import SummaryOptions
 from .model.spec import ModelSpec, build_graph, import_keras, input_shape_text, parse_input_shapes
 from .model.summary import summarize, summarize_model
+from .model.torch_adapter import is_torch_module, summarize_module
 from .settings import resolve_options
 
 
@@ -68,7 +69,8 @@ class Diagram:
 
 
 def explain(model, input_shape=None, *, steps: bool = False, **options) -> Summary:
-    """Summarise a Keras model object, or a spec such as ``"examples.mnist:build_cnn"``.
+    """Summarise a Keras model object, a ``torch.nn.Module`` (with ``input_shape`` channels
+    first, ``(1, 28, 28)``), or a spec such as ``"examples.mnist:build_cnn"``.
 
     ``input_shape`` builds a model that is not built yet: ``(28, 28, 1)``, ``"28, 28, 1"``,
     or a list of shapes for several inputs. ``steps`` adds the shape walk and one
@@ -84,11 +86,15 @@ def explain(model, input_shape=None, *, steps: bool = False, **options) -> Summa
     if isinstance(model, str):
         written = input_shape if input_shape is None or isinstance(input_shape, str) else _shape_text(input_shape)
         return Summary(summarize(model, written), chosen)
+    if is_torch_module(model):  # channels first, without the batch axis: (1, 28, 28)
+        shapes = parse_input_shapes(input_shape if isinstance(input_shape, str) or input_shape is None
+                                    else _shape_text(input_shape))
+        return Summary(summarize_module(model, spec=type(model).__name__, input_shapes=shapes), chosen)
     keras = import_keras()
     if not isinstance(model, keras.Model):
         wrap = "; wrap a layer in a model: keras.Sequential([keras.Input(...), layer])" \
             if isinstance(model, keras.layers.Layer) else ""
-        raise TypeError(f"explain() takes a Keras model or a spec such as 'mypkg.models:build', "
+        raise TypeError(f"explain() takes a Keras model, a torch.nn.Module or a spec such as 'mypkg.models:build', "
                         f"not {type(model).__module__}.{type(model).__qualname__}{wrap}")
     shapes = parse_input_shapes(input_shape if isinstance(input_shape, str) or input_shape is None
                                 else _shape_text(input_shape))

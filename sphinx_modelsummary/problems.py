@@ -18,7 +18,7 @@ class Problem(str, enum.Enum):
     MOCKED = "mocked"  # the object is an autodoc mock
     INPUT_SHAPE = "input_shape"  # the model needs an input shape, or the one given does not fit
     FILE = "file"  # a .keras file is missing, corrupt or unsafe to load
-    FRAMEWORK = "framework"  # Keras or its backend cannot be imported
+    FRAMEWORK = "framework"  # Keras or its backend (or torch, for a PyTorch model) cannot be imported
     OPTION = "option"  # a bad directive option (an unknown column, say)
     MISMATCH = "mismatch"  # a formula disagrees with Keras
     EXPECT = "expect"  # :expect-params: differs from the model's total

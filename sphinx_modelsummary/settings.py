@@ -156,7 +156,8 @@ YES_NO = frozenset({bool, str})
 
 SETTINGS = (
     Setting("input-shape", "input_shape", _text,
-            doc="the input shape without the batch axis, for a model not built yet: '28, 28, 1' (a semicolon between inputs)",
+            doc="the input shape without the batch axis, for a model not built yet: '28, 28, 1' (a semicolon between "
+                "inputs); a PyTorch model's, channels first: '1, 28, 28'",
             value="SHAPE"),
     Setting("columns", "columns", parse_columns, "modelsummary_columns", list(fmt.DEFAULT_COLUMNS), (list, tuple, str),
             doc=f"the columns, from: {', '.join(fmt.COLUMNS)} (a list, or one string such as 'layer, params')",

@@ -12,7 +12,7 @@ from sphinx_modelsummary import explain  # noqa: E402
 
 @pytest.mark.parametrize("thing", [42, None, 3.5])
 def test_what_is_no_model_is_a_type_error_that_says_so(thing):
-    with pytest.raises(TypeError, match="takes a Keras model or a spec"):
+    with pytest.raises(TypeError, match="takes a Keras model, a torch.nn.Module or a spec"):
         explain(thing)
 
 

@@ -52,8 +52,9 @@ ROW = {
     "output_dtypes": [str], "activation_bytes": OPT_SIZE,
 }
 OPTIONAL_IN_MODEL = {"environment": Map(str),  # digests of the variables its module declares it reads
-                     "input_dtypes": [str]}
-OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE]}
+                     "input_dtypes": [str],
+                     "framework": str, "torch_version": str, "device": str}  # a PyTorch model's record
+OPTIONAL_IN_ROW = {"keras_output_shapes": [SHAPE], "rule": str}  # rule: the catalog's name, "torch.Conv2d"
 OPTIONAL_IN_FORMULA = {"parts": [{**EXPRESSION, "label": str, "trainable": bool}],
                        "mismatch": {"trainable": INT, "non_trainable": INT}}
 RECORD = {

@@ -9,10 +9,8 @@ import ast
 import contextlib
 import difflib
 import importlib
-import os
 import re
 import sys
-import tempfile
 import traceback
 import warnings
 import zipfile
@@ -20,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import isolation
+from .frameworks import (  # noqa: F401 (import_keras: the API other modules use)
+    MISSING_KERAS, import_keras, is_torch_module, keras_or_none, missing_framework, optional_keras,
+)
 from .clean import one_line
 from ..problems import Hint, ModelSpecError, Problem
 from .sources import Watched, is_users, note_import, user_sources, watch
@@ -105,43 +106,6 @@ def parse_input_shapes(text: str | None) -> list[tuple] | None:
 # Loading ------------------------------------------------------------------------------
 
 
-def import_keras():
-    """Import Keras and start its backend with the start-up chatter kept out of the caller's output."""
-    if "keras" in sys.modules:
-        return sys.modules["keras"]
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with tempfile.TemporaryFile(mode="w+") as captured, _stderr_to(captured), contextlib.redirect_stderr(captured):
-        try:
-            import keras
-
-            keras.ops.zeros(())  # a backend starts on its first tensor, and some log then (JAX: no 'tpu')
-        except Exception as error:
-            captured.seek(0)
-            raise ModelSpecError(
-                Problem.FRAMEWORK,
-                f"cannot import Keras ({type(error).__name__}: {error}); install it with "
-                "pip install 'sphinx-modelsummary[tensorflow]'",
-            ) from None
-    return keras
-
-
-@contextlib.contextmanager
-def _stderr_to(file):
-    """Send file descriptor 2 (where TensorFlow's C++ logs go) to ``file`` for a while."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    os.dup2(file.fileno(), 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def fresh_names():
     """Name layers as if no model had been built before (``conv2d``, ``conv2d_1``, ...)."""
     return isolation.global_attribute("object_name_uids", None)
@@ -157,7 +121,7 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
     given, receives the files of the user's code the model came from. Call it inside
     :func:`~.isolation.keras_state`, so the model gets Keras's settings of its own.
     """
-    keras = import_keras()
+    keras = keras_or_none() or (import_keras() if not MISSING_KERAS else None)
     seen = Watched()
     try:  # an installed package's model (keras.applications) runs none of the user's code
         with watch(seen, code=not spec.path and is_users(spec.module)):
@@ -173,17 +137,21 @@ def load_model(spec: ModelSpec, input_shapes: list[tuple] | None = None, base_di
 def _load(keras, spec: ModelSpec, input_shapes, base_dir):
     # Keras's own warnings (an unbuilt sub-layer, say) would land in the docs build's
     # output next to the one clear error this module raises instead.
-    with fresh_names(), warnings.catch_warnings():
+    with fresh_names() if keras is not None else contextlib.nullcontext(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if spec.path:
             model = _load_file(keras, Path(base_dir, spec.path))
         else:
             model = _call_factory(spec, _resolve(spec))
+        if is_torch_module(model):  # the PyTorch adapter runs it (model/torch_adapter.py)
+            return model, model
+        if keras is None:
+            raise MISSING_KERAS[-1]
         if not isinstance(model, keras.Model):
             raise ModelSpecError(
                 Problem.NOT_A_MODEL,
                 f"{spec.text} gave {_describe(model)}, not a Keras model; name a keras.Model "
-                "or a function that returns one",
+                "or a torch.nn.Module, or a function that returns one",
             )
         return build_graph(keras, spec, model, input_shapes)
 
@@ -197,11 +165,13 @@ def _is_mock(obj) -> bool:
 
 
 def _resolve(spec: ModelSpec):
-    first, before = spec.module not in sys.modules, isolation.settings()
+    keras = keras_or_none()
+    first, before = spec.module not in sys.modules, isolation.settings() if keras else {}
     try:
         with watch(Watched(), code=is_users(spec.module)) as seen:
             module = importlib.import_module(spec.module)
     except ModuleNotFoundError as error:
+        missing_framework(error)
         raise ModelSpecError(
             Problem.IMPORT,
             f"cannot import module {spec.module!r} ({error}); check the spec, and that the "
@@ -211,14 +181,16 @@ def _resolve(spec: ModelSpec):
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # SystemExit too: the module's code, not a bug here
+        if isinstance(error, ImportError):
+            missing_framework(error)
         raise ModelSpecError(
             Problem.IMPORT,
             f"importing {spec.module!r} raised {_where(error)}",
         ) from None
     if first:  # settings the module chose when imported hold for each of its models
-        _CHOSEN_AT_IMPORT[spec.module] = isolation.changed(before, isolation.settings())
+        _CHOSEN_AT_IMPORT[spec.module] = isolation.changed(before, isolation.settings()) if keras else {}
         note_import(spec.module, seen)
-    else:
+    elif keras:
         isolation.apply(_CHOSEN_AT_IMPORT.get(spec.module, {}))
     obj = module
     for i, name in enumerate(spec.attr.split(".")):
@@ -247,20 +219,19 @@ def _where(error: BaseException) -> str:
 
 
 def _call_factory(spec: ModelSpec, obj):
-    import keras
-
+    keras = keras_or_none()
     if _is_mock(obj):
         raise ModelSpecError(
             Problem.MOCKED,
             f"{spec.text} is a mocked object (autodoc_mock_imports?): the real package must be "
             "importable to summarise the model",
         )
-    if isinstance(obj, keras.Model) and not spec.called:
+    if (is_torch_module(obj) or (keras is not None and isinstance(obj, keras.Model))) and not spec.called:
         return obj
     if not callable(obj):
         raise ModelSpecError(
             Problem.NOT_A_MODEL,
-            f"{spec.text} is {_describe(obj)}: name a keras.Model or a function that returns one",
+            f"{spec.text} is {_describe(obj)}: name a keras.Model or a torch.nn.Module, or a function that returns one",
         )
     try:
         model = obj(*spec.args, **dict(spec.kwargs))

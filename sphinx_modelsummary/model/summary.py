@@ -6,6 +6,7 @@ compares every number with Keras's; ``summarize`` is the whole path from a spec.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import math
@@ -31,8 +32,16 @@ def _keras_split(weights: list[dict]) -> tuple[int, int]:
 
 
 def _catalogued(fact: dict) -> bool:
-    """Only Keras's own layers are looked up (a user's class may share a name)."""
+    """Only Keras's own layers are looked up (a user's class may share a name); a PyTorch
+    module is when the adapter names its rule."""
+    if "rule" in fact:
+        return fact["rule"] is not None
     return fact["module"].startswith("keras.") and fact["is_layer"] and not fact["is_model"]
+
+
+def _rule(fact: dict) -> str:
+    """The catalog's name for the row's class (``torch.Conv2d`` for PyTorch's)."""
+    return fact.get("rule") or fact["class"]
 
 
 def _operation(fact: dict) -> bool:
@@ -46,7 +55,7 @@ def _wrapped_text(fact: dict) -> str:
 
 def _no_params_reason(fact: dict) -> str:
     """Why a row has no parameters; a wrapper names what it wraps."""
-    reason = catalog.no_params_reason(fact["class"])
+    reason = catalog.no_params_reason(_rule(fact))
     if fact["wraps"]:
         inner = catalog.no_params_reason(fact["wraps"][0]["class"]) or "it has no weights"
         step = " at every time step" if fact["class"] == "TimeDistributed" else ""
@@ -67,7 +76,7 @@ def _params(fact: dict, inputs: list, problem) -> tuple[dict, dict | None, str |
         return counts, None, None  # the wrapped model's rows add up (composite.roll_up)
     parts = None
     if _catalogued(fact):
-        parts = catalog.parameter_parts(fact["class"], fact["config"], inputs)
+        parts = catalog.parameter_parts(_rule(fact), fact["config"], inputs)
     if parts is None and fact["sublayers"]:
         formula = composite.custom_params(fact, problem)
         if formula is not None:
@@ -107,7 +116,7 @@ def _derivations(fact: dict, inputs: list, problem) -> list[dict]:
     """How each output axis follows, when the catalog's shape agrees with Keras's."""
     if not _catalogued(fact) or not fact["config"] or not inputs or fact["shared"]:
         return []
-    rule = catalog.output_shape(fact["class"], fact["config"], inputs)
+    rule = catalog.output_shape(_rule(fact), fact["config"], inputs)
     if rule is None:
         return []
     expected, actual = list(rule.shape), fact["output_shapes"][0]
@@ -125,7 +134,7 @@ def _macs(fact: dict, inputs: list) -> dict | None:
     """The row's multiply-accumulates with their formula (a reason when 0 by convention)."""
     expr, reason, note = None, "", ""
     if (_catalogued(fact) and fact["config"]) or _operation(fact):
-        name = fact["class"] if fact["is_layer"] else f"ops.{fact['class']}"
+        name = _rule(fact) if fact["is_layer"] else f"ops.{fact['class']}"
         reason = catalog.no_macs_reason(name) or catalog.no_macs_reason(next(iter(fact["wraps"]), {}).get("class", ""))
         if None not in inputs:
             expr = catalog.mac_count(name, fact["config"], inputs, tuple(fact["output_shapes"][0]))
@@ -150,6 +159,8 @@ def _row(fact: dict) -> dict:
         for key in ("name", "label", "class", "depth", "parent", "call", "shared", "input_shapes",
                     "output_shapes", "connected_to", "wraps")
     }
+    if fact.get("rule"):
+        row["rule"] = fact["rule"]
     row["config"] = _plain_config(fact["config"]) if _catalogued(fact) else {}
     row["diagnostics"] = []
     if fact.get("real_output_shapes"):
@@ -164,6 +175,7 @@ def _row(fact: dict) -> dict:
     row["activation_bytes"] = outputs_bytes(row["output_shapes"], row["output_dtypes"])
 
     def problem(message: str) -> None:
+        message = message.replace("Keras", fact.get("framework", "Keras"))  # the referee: Keras or PyTorch
         row["diagnostics"].append({"layer": fact["label"], "kind": "mismatch", "message": message})
 
     row["params"], row["formula"], row["no_params_reason"] = _params(fact, inputs, problem)
@@ -196,8 +208,9 @@ def build_record(facts: list[dict], *, model: dict, keras_totals: dict, memory: 
               "macs_partial": bool(unknown), "macs_unknown": unknown,
               **memory_totals(rows, model, sum(memory.values()))}
     if (totals["params"], trainable) != (keras_totals["params"], keras_totals["trainable"]):
+        referee = "PyTorch" if model.get("framework") == "pytorch" else "Keras"
         diagnostics.append({"layer": None, "kind": "mismatch", "message":
-                            f"the layers add up to {group(totals['params'])} parameters, Keras counts "
+                            f"the layers add up to {group(totals['params'])} parameters, {referee} counts "
                             f"{group(keras_totals['params'])} (weights held by the model itself?)"})
         totals.update({k: keras_totals[k] for k in ("params", "trainable", "non_trainable")})
     record = {"schema": SCHEMA, "model": model, "layers": rows, "totals": totals,
@@ -230,15 +243,19 @@ def summarize_model(graph, model=None, *, spec: str = "", input_shapes=None) -> 
 def summarize(spec: str, input_shape: str | None = None, base_dir: str | Path = ".") -> dict:
     """The whole path: spec text and input shape text -> summary record."""
     from .isolation import keras_state
-    from .spec import import_keras, load_model, parse_input_shapes, parse_spec
+    from .spec import load_model, optional_keras, parse_input_shapes, parse_spec
+    from .torch_adapter import is_torch_module, summarize_module
 
     parsed = parse_spec(spec)
     shapes = parse_input_shapes(input_shape)
     sources: list[str] = []
-    import_keras()
-    with keras_state():  # the model's own Keras settings, for its build and its record
+    keras = optional_keras(parsed)  # None: Keras cannot be imported, and a PyTorch model needs none
+    with keras_state() if keras is not None else contextlib.nullcontext():  # the model's own Keras settings
         graph, model = load_model(parsed, shapes, base_dir, sources)
-        record = summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
+        if is_torch_module(model):
+            record = summarize_module(model, spec=parsed.text, input_shapes=shapes)
+        else:
+            record = summarize_model(graph, model, spec=parsed.text, input_shapes=shapes)
     record["model"]["sources"] = sources
     if not parsed.path:  # what the module declares its models read: a changed value is a new record
         from .sources import declared_inputs, environment_digests

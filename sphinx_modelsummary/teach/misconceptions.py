@@ -18,7 +18,28 @@ from ..model.catalog.convolution import CONV, DEPTHWISE, POOLING, SEPARABLE, cha
 from ..model.expr import Add, Ceil, Expr, Floor, Num, group, total
 from ..model.composite import expr_record, legend
 
+from ..model.catalog import torch_layers
+
 WINDOWED = (*CONV, *DEPTHWISE, *SEPARABLE, *POOLING)  # output size floor((n - k) / s) + 1
+TORCH_CONV, TORCH_POOLING = tuple(torch_layers.CONV), (*torch_layers.MAX_POOL, *torch_layers.AVG_POOL)
+
+
+def rule(row: dict) -> str:
+    """The catalog's name for the row: its class, or for a PyTorch module ``torch.<class>``."""
+    return row.get("rule") or row["class"]
+
+
+def windowed(row: dict) -> bool:
+    return rule(row) in (*WINDOWED, *TORCH_CONV, *TORCH_POOLING)
+
+
+def pooling(row: dict) -> bool:
+    return rule(row) in (*POOLING, *TORCH_POOLING)
+
+
+def _first(config: dict, row: dict) -> bool:
+    """Channels on axis 1: PyTorch's layout, or Keras's channels_first."""
+    return rule(row).startswith("torch.") or channels_first(config)
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,7 @@ def _inputs(row: dict) -> list:
 
 
 def _count(class_name: str, config: dict, inputs: list) -> Expr | None:
+    """The catalog's count for ``class_name`` (a row's :func:`rule`) with ``config``."""
     parts = catalog.parameter_parts(class_name, config, inputs) if config else None
     return total(*(p.expr for p in parts)) if parts else None
 
@@ -94,9 +116,9 @@ def activations_as_params(context: Context, row: dict, ask: str) -> Wrong | None
 
 def bias_forgotten(context: Context, row: dict, ask: str) -> Wrong | None:
     config = row.get("config") or {}
-    if config.get("use_bias") is not True:
+    if config.get("use_bias" if rule(row) == row["class"] else "bias") is not True:
         return None
-    expr = _count(row["class"], {**config, "use_bias": False}, _inputs(row))
+    expr = _count(rule(row), {**config, "use_bias": False, "bias": False}, _inputs(row))
     if expr is None:
         return None
     biases = row["params"]["total"] - expr.integer()
@@ -108,6 +130,8 @@ def bias_forgotten(context: Context, row: dict, ask: str) -> Wrong | None:
 def input_channels(context: Context, row: dict, ask: str) -> Wrong | None:
     config, inputs = row.get("config") or {}, _inputs(row)
     model_inputs = context.record["model"]["inputs"]
+    if rule(row) in TORCH_CONV and len(model_inputs) == 1:
+        return _torch_input_channels(row, config, list(model_inputs[0]), inputs)
     if row["class"] not in (*CONV, *DEPTHWISE, *SEPARABLE) or not config or len(model_inputs) != 1:
         return None
     first, given = list(model_inputs[0]), list(inputs[0])
@@ -123,17 +147,38 @@ def input_channels(context: Context, row: dict, ask: str) -> Wrong | None:
         Equation(equation(expr)), "."))
 
 
-def pooling_params(context: Context, row: dict, ask: str) -> Wrong | None:
-    config, inputs = row.get("config") or {}, _inputs(row)
-    if row["class"] not in POOLING or not config or None in inputs:
+def _torch_input_channels(row: dict, config: dict, first: list, inputs: list) -> Wrong | None:
+    given = config["in_channels"]
+    if len(first) != len(inputs[0]) or first[1] in (None, given):
         return None
+    expr = _count(rule(row), {**config, "in_channels": first[1]}, inputs)
+    plural = "channel" if first[1] == 1 else "channels"
+    return Wrong(expr.integer(), (
+        f"{group(expr.integer())} takes C_in from the model's input, which has {first[1]} {plural}, "
+        f"but {row['label']} reads the {given} channels of the layer before it: ", Equation(equation(expr)), "."))
+
+
+def _as_convolution(row: dict, config: dict, inputs: list) -> tuple[str, dict, list]:
+    """A pooling window seen as a convolution's kernel with a bias (the misconception)."""
     rank = rank_of(inputs[0])
+    if rule(row).startswith("torch."):
+        window = list(torch_layers.tuple_of(config["kernel_size"], rank))
+        c = inputs[0][1]
+        return f"torch.Conv{rank}d", {"in_channels": c, "out_channels": c, "kernel_size": window, "bias": True}, window
     as_conv = {"filters": channels(config, inputs[0]), "kernel_size": config["pool_size"], "use_bias": True,
                "data_format": config.get("data_format")}
-    expr = _count(f"Conv{rank}D", as_conv, inputs)
+    return f"Conv{rank}D", as_conv, list(config["pool_size"])
+
+
+def pooling_params(context: Context, row: dict, ask: str) -> Wrong | None:
+    config, inputs = row.get("config") or {}, _inputs(row)
+    if not pooling(row) or not config or None in inputs:
+        return None
+    name, as_conv, pool = _as_convolution(row, config, inputs)
+    expr = _count(name, as_conv, inputs)
     if expr is None:
         return None
-    window = " x ".join(str(n) for n in config["pool_size"])
+    window = " x ".join(str(n) for n in pool)
     kind = "maximum" if row["class"].startswith("Max") else "average"
     return Wrong(expr.integer(), (
         f"{group(expr.integer())} treats the {window} pooling window as a convolution kernel with a bias: ",
@@ -144,21 +189,22 @@ def pooling_params(context: Context, row: dict, ask: str) -> Wrong | None:
 def dense_input_before_pooling(context: Context, row: dict, ask: str) -> Wrong | None:
     """The dense layer fed the size that goes into the last pooling, not the size it gives."""
     config, inputs = row.get("config") or {}, _inputs(row)
-    if row["class"] != "Dense" or not config or len(inputs[0]) != 2:
+    if rule(row) not in ("Dense", "torch.Linear") or not config or len(inputs[0]) != 2:
         return None
     current = row
     while len(current["connected_to"]) == 1:  # back over layers without weights
         current = context.by_label.get(current["connected_to"][0])
         if current is None or current["params"]["total"] or current["class"] == "InputLayer":
             return None
-        if current["class"] in POOLING:
+        if pooling(current):
             break
     else:
         return None
     before, after = current["input_shapes"][0], current["output_shapes"][0]
     if None in before[1:]:
         return None
-    expr = _count("Dense", config, [(None, math.prod(before[1:]))])
+    size = math.prod(before[1:])
+    expr = _count(rule(row), {**config, "in_features": size}, [(None, size)])
     return Wrong(expr.integer(), (
         f"{group(expr.integer())} feeds {row['label']} the {_size(before)} values that go into "
         f"{current['label']}, not the {_size(after)} that come out of it: ", Equation(equation(expr)), "."))
@@ -186,15 +232,16 @@ def _rounded_up(expr: Expr) -> Expr | None:
 def _wrong_shape(row: dict, change: Callable[[Expr], Expr | None]):
     """The output shape with ``change`` made to each axis's derivation, and the changed ones."""
     config, inputs = row.get("config") or {}, _inputs(row)
-    if row["class"] not in WINDOWED or not config or len(row["output_shapes"]) != 1 or None in inputs:
+    if not windowed(row) or not config or len(row["output_shapes"]) != 1 or None in inputs:
         return None, []
-    rule = catalog.output_shape(row["class"], config, inputs)
-    if rule is None:
+    found = catalog.output_shape(rule(row), config, inputs)
+    if found is None:
         return None, []
-    offset = 2 if channels_first(config) else 1
-    known = [offset + i for i, n in enumerate(spatial(config, inputs[0])) if n is not None]
+    offset = 2 if _first(config, row) else 1
+    sizes = inputs[0][2:] if rule(row).startswith("torch.") else spatial(config, inputs[0])
+    known = [offset + i for i, n in enumerate(sizes) if n is not None]
     shape, changed = list(row["output_shapes"][0]), []
-    for position, derivation in zip(known, rule.derivations):
+    for position, derivation in zip(known, found.derivations):
         wrong = change(derivation.expr)
         if wrong is not None and wrong.integer() != shape[position]:
             shape[position] = wrong.integer()

@@ -22,7 +22,7 @@ from ..present.reasoning import shape_walk
 from ..present.references import ASKS, parse_asks  # noqa: F401 (parse_asks: the quiz's words, in one place)
 from ..present.view import layer_labels
 from ..model.expr import group
-from .misconceptions import MISCONCEPTIONS, WINDOWED, Context, Equation, Wrong
+from .misconceptions import MISCONCEPTIONS, Context, Equation, Wrong, windowed
 
 DEFAULT_STATEMENTS = 4
 
@@ -165,7 +165,7 @@ def _candidates(context: Context, asks, layers, allowed: list) -> list[_Candidat
     if layers:
         return found
     # left to the seed: layers with a formula or a window to reason about, and a wrong number to offer
-    return [c for c in found if c.wrongs and (c.row["formula"] is not None or c.row["class"] in WINDOWED)]
+    return [c for c in found if c.wrongs and (c.row["formula"] is not None or windowed(c.row))]
 
 
 def _truth(row: dict, ask: str):
@@ -199,6 +199,7 @@ class _Picker:
 # Words -------------------------------------------------------------------------------------
 
 _NOUNS = (  # (class name prefix, noun), the first that fits
+    ("ConvTranspose", "transposed convolutional layer"),  # PyTorch's, before Conv
     ("Conv1DTranspose", "transposed convolutional layer"), ("Conv2DTranspose", "transposed convolutional layer"),
     ("Conv3DTranspose", "transposed convolutional layer"), ("Conv", "convolutional layer"),
     ("DepthwiseConv", "depthwise convolutional layer"), ("SeparableConv", "separable convolutional layer"),
@@ -208,6 +209,13 @@ _NOUNS = (  # (class name prefix, noun), the first that fits
     ("BatchNormalization", "batch normalization layer"), ("LayerNormalization", "layer normalization layer"),
     ("Embedding", "embedding layer"), ("LSTM", "LSTM layer"), ("GRU", "GRU layer"),
     ("SimpleRNN", "recurrent layer"),
+    # PyTorch's modules
+    ("MaxPool", "max pooling layer"),
+    ("AvgPool", "average pooling layer"), ("AdaptiveMaxPool", "adaptive max pooling layer"),
+    ("AdaptiveAvgPool", "adaptive average pooling layer"), ("Linear", "fully-connected layer"),
+    ("BatchNorm", "batch normalization layer"), ("LayerNorm", "layer normalization layer"),
+    ("GroupNorm", "group normalization layer"), ("RNN", "recurrent layer"),
+    ("MultiheadAttention", "multi-head attention layer"), ("TransformerEncoderLayer", "transformer encoder layer"),
 )
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 

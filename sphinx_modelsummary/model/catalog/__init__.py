@@ -8,6 +8,7 @@ itself: Keras is only the referee that :mod:`sphinx_modelsummary.model.summary` 
 from __future__ import annotations
 
 from . import attention, convolution, core, normalization, operations, recurrent, reshaping  # noqa: F401 (they register their rules)
+from . import torch_layers, torch_sequence  # noqa: F401 (PyTorch's modules, as torch.<class>)
 from .registry import (  # noqa: F401 (the catalog's API)
     RULES, Derivation, MacsFn, ParamsFn, Part, Rule, Shape, ShapeFn, ShapeRule, Unknown, UnknownSize, inner_layer,
     mac_count, macs, no_macs, no_macs_reason, no_params, no_params_reason, output_shape, parameter_parts, params,
