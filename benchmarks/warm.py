@@ -7,7 +7,9 @@ own model, so each summary is its own cache entry):
 
 - *docs*: ``extensions = ["sphinx_modelsummary"]`` and a ``model-summary`` on every page;
 - *no directives*: the same ``conf.py``, each directive replaced by a sentence naming the model;
-- *no extension*: the same pages as *no directives*, without the extension in ``conf.py``.
+- *no extension*: the same pages as *no directives*, without the extension in ``conf.py``;
+- *hand-written tables*: no extension, each directive replaced by its table's text written
+  as a ``list-table`` (what a page costs Sphinx with the same table and no extension).
 
 Two figures, each a ratio of fresh ``sphinx-build`` processes run side by side in one
 repeat (the three sites in turn), the median over the repeats:
@@ -33,6 +35,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 RESULTS = Path(__file__).with_name("warm_results.json")
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)}
@@ -102,13 +105,41 @@ parameters with the formula that explains them.
 """
 
 
-def page(i: int, directive: bool, edit: int = 0) -> str:
+def directive(i: int) -> str:
+    return f".. model-summary:: models:build({i})"
+
+
+def sentence(i: int) -> str:
+    return f"The model is ``models:build({i})``."
+
+
+def page(i: int, body, edit: int = 0) -> str:
     title = f"Model {i}"
-    body = f".. model-summary:: models:build({i})" if directive else f"The model is ``models:build({i})``."
-    return f"{title}\n{'=' * len(title)}\n\n{PROSE.format(edit=edit, i=i)}\n{body}\n\nProse after the model.\n"
+    return f"{title}\n{'=' * len(title)}\n\n{PROSE.format(edit=edit, i=i)}\n{body(i)}\n\nProse after the model.\n"
 
 
-def make_site(path: Path, pages: int, directives: bool, extension: bool) -> Path:
+def hand_written(cache_folder: Path):
+    """A page body: the summary's table as a hand-written ``list-table`` of the same text
+    (plain text: no typeset formulas, no derivations, no legend), from the filled cache."""
+    from sphinx_modelsummary.cache import SummaryCache
+    from sphinx_modelsummary.present import conventions as fmt
+    from sphinx_modelsummary.present.view import SummaryOptions, select_rows
+
+    cache, options = SummaryCache(cache_folder, cache_folder.parent), SummaryOptions()
+
+    def table(i: int) -> str:
+        record = cache.load(f"models:build({i})", None).record
+        lines = [".. list-table::", "   :header-rows: 1", "",
+                 "   * - " + "\n     - ".join(fmt.COLUMNS[key].header for key in options.columns)]
+        for row in select_rows(record, options):
+            cells = [fmt.cell_text(row, key, options.formula).replace("\n", " ") or "\\ " for key in options.columns]
+            lines.append("   * - " + "\n     - ".join([f"``{row['label']}`` ({row['class']})", *cells[1:]]))
+        return "\n".join(lines)
+
+    return table
+
+
+def make_site(path: Path, pages: int, body, extension: bool) -> Path:
     path.mkdir(parents=True)
     extensions = '["sphinx_modelsummary"]' if extension else "[]"
     (path / "conf.py").write_text("import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"
@@ -117,7 +148,7 @@ def make_site(path: Path, pages: int, directives: bool, extension: bool) -> Path
     toctree = "".join(f"   page{i}\n" for i in range(pages))
     (path / "index.rst").write_text(f"Warm\n====\n\n.. toctree::\n\n{toctree}")
     for i in range(pages):
-        (path / f"page{i}.rst").write_text(page(i, directives))
+        (path / f"page{i}.rst").write_text(page(i, body))
     return path
 
 
@@ -134,22 +165,26 @@ def sphinx_build(src: Path, out: Path, *options: str) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-SITES = ("docs", "no directives", "no extension")
+SITES = ("docs", "no directives", "no extension", "hand-written tables")
 
 
 def measure(tmp: Path, pages: int, repeat: int) -> dict:
-    sites = {"docs": make_site(tmp / f"docs{pages}", pages, True, True),
-             "no directives": make_site(tmp / f"plain{pages}", pages, False, True),
-             "no extension": make_site(tmp / f"bare{pages}", pages, False, False)}
-    for site in sites.values():  # the first build fills the summary cache
-        sphinx_build(site, site / "_build")
+    bodies = {"docs": directive, "no directives": sentence, "no extension": sentence}
+    sites = {"docs": make_site(tmp / f"docs{pages}", pages, directive, True),
+             "no directives": make_site(tmp / f"plain{pages}", pages, sentence, True),
+             "no extension": make_site(tmp / f"bare{pages}", pages, sentence, False)}
+    sphinx_build(sites["docs"], sites["docs"] / "_build")  # fills the summary cache
     entries = len(list((sites["docs"] / "_modelsummary_cache").glob("*.json")))
     assert entries == pages, f"{entries} cache entries for {pages} pages"
+    bodies["hand-written tables"] = hand_written(sites["docs"] / "_modelsummary_cache")
+    sites["hand-written tables"] = make_site(tmp / f"tables{pages}", pages, bodies["hand-written tables"], False)
+    for name in SITES[1:]:
+        sphinx_build(sites[name], sites[name] / "_build")
     times = {figure: {site: [] for site in SITES} for figure in TARGETS}
     for run in range(1, repeat + 1):
         edited = f"page{(run * 7) % pages}.rst"
         for name, site in sites.items():
-            (site / edited).write_text(page(int(edited[4:-4]), name == "docs", edit=run))
+            (site / edited).write_text(page(int(edited[4:-4]), bodies[name], edit=run))
             times["prose edit"][name].append(sphinx_build(site, site / "_build"))
         for name, site in sites.items():
             times["warm clean build"][name].append(sphinx_build(site, tmp / f"clean-{name}-{pages}-{run}", "-E"))
@@ -178,16 +213,16 @@ def main() -> None:
         for pages in (int(n) for n in args.pages.split(",")):
             results[pages] = measure(Path(tmp), pages, args.repeat)
             print(f"  {pages} pages done ({time.perf_counter() - started:.0f} s)", flush=True)
-    print(f"\nMedian of {args.repeat} runs; ratio = with the directives / without (target in brackets)\n")
-    print(f"{'pages':>5}  {'figure':<17} {'clock':<5} {'/ no directives':>16} {'/ no extension':>15}  "
-          f"{'docs s':>7} {'no dir. s':>9} {'no ext. s':>9}")
+    print(f"\nMedian of {args.repeat} runs; ratio = the docs with the directives / the other site; "
+          "the target applies to 'no directives'\n")
+    print(f"{'pages':>5}  {'figure':<17} {'clock':<5} " + " ".join(f"{'/ ' + site:>21}" for site in SITES[1:])
+          + "  " + " ".join(f"{site[:12] + ' s':>14}" for site in SITES) + "  target")
     for pages, figures in results.items():
         for figure, found in figures.items():
             for clock in ("wall", "cpu"):
-                s = found["seconds"]
-                print(f"{pages:>5}  {figure:<17} {clock:<5} {found[f'{clock} / no directives']:>16.3f} "
-                      f"{found[f'{clock} / no extension']:>15.3f}  {s['docs'][clock]:>7.3f} "
-                      f"{s['no directives'][clock]:>9.3f} {s['no extension'][clock]:>9.3f}   (<= {TARGETS[figure]})")
+                ratios = " ".join(f"{found[f'{clock} / {site}']:>21.3f}" for site in SITES[1:])
+                seconds = " ".join(f"{found['seconds'][site][clock]:>14.3f}" for site in SITES)
+                print(f"{pages:>5}  {figure:<17} {clock:<5} {ratios}  {seconds}  <= {TARGETS[figure]}")
     RESULTS.write_text(json.dumps({"repeat": args.repeat, "python": sys.version.split()[0], "results": results},
                                   indent=1) + "\n")
 
