@@ -144,8 +144,10 @@ def _forget_temporary_modules() -> None:
     """Drop the modules other tests imported from their temporary projects: a new
     process would not have them, and a module of the same name here must be found anew."""
     temporary = str(Path(tempfile.gettempdir()).resolve()) + os.sep
+    ours = (*_INSTALLED, str(REPO) + os.sep)  # a checkout (and its venv) may itself be in the temp folder
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if path and str(Path(path).resolve()).startswith(temporary):
+        where = str(Path(path).resolve()) if path else ""
+        if where.startswith(temporary) and not where.startswith(ours):
             del sys.modules[name]
 
