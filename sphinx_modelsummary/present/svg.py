@@ -74,8 +74,11 @@ def render(diagram: Diagram, links: dict[str, str] | None = None, ident: str = "
     title = caption or f"Diagram of the model {diagram.title}"
     view = "feature maps" if diagram.view == "feature-maps" else "layered graph"
     desc = f"{view}, top to bottom: " + "; ".join(description(diagram))
+    # An image's children are hidden from screen readers: a diagram with links to the
+    # table's rows is a group, so that each link can be reached and read.
+    role = "group" if any(label in links for box in diagram.boxes for label in box.labels) else "img"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="modelsummary-diagram-svg" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="modelsummary-diagram-svg" role="{role}" '
         f'aria-labelledby="{ident}-title {ident}-desc" aria-label="{escape(title)}" '
         f'width="{_n(diagram.width)}" height="{_n(diagram.height)}" '
         f'viewBox="0 0 {_n(diagram.width)} {_n(diagram.height)}" data-view="{diagram.view}" '
