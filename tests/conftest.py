@@ -18,3 +18,22 @@ print_warning_types()
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return sphinx_dir(Path(__file__).resolve().parent / "roots")
+
+
+@pytest.fixture(scope="module")
+def browsers(tmp_path_factory):
+    """``browsers(font_set)``: a Chromium that sees only that font set, started once per
+    module (the browser tests; see browser_tools.py)."""
+    from browser_tools import chromium, fontconfig
+
+    started = {}
+    folder = tmp_path_factory.mktemp("fontconfig")
+
+    def browser_with(name: str):
+        if name not in started:
+            started[name] = chromium(fontconfig(name, folder))
+        return started[name]
+
+    yield browser_with
+    for driver in started.values():
+        driver.quit()

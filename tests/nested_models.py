@@ -5,6 +5,8 @@ and custom layers that compute with ``keras.ops`` on weights of their own."""
 import keras
 from keras import layers, ops
 
+from examples.nested import MatmulDense  # noqa: F401 (the issue's custom layer, as the docs show it)
+
 
 def vgg16_frames(frames=16, size=224):
     """The issue's example: VGG16 built for any image size, run on frames of ``size``."""
@@ -62,21 +64,6 @@ class VAE(keras.Model):
 
 def vae():
     return VAE(name="vae")
-
-
-class MatmulDense(layers.Layer):
-    """The issue's custom layer: ``ops.matmul(x, self.w) + self.b``."""
-
-    def __init__(self, units, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
-
-    def build(self, input_shape):
-        self.w = self.add_weight(shape=(input_shape[-1], self.units))
-        self.b = self.add_weight(shape=(self.units,), initializer="zeros")
-
-    def call(self, x):
-        return ops.matmul(x, self.w) + self.b
 
 
 class Heads(layers.Layer):

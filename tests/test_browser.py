@@ -39,8 +39,7 @@ pytest.importorskip("selenium.webdriver")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
     pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from browser_tools import (FONT_SETS, LINES, MEASURE, PHONE, SEED_TABLE_WIDTH, WIDTHS, chromium, fontconfig,  # noqa: E402
-                           load, measure, measure_widths)
+from browser_tools import (FONT_SETS, LINES, MEASURE, PHONE, SEED_TABLE_WIDTH, WIDTHS, load, measure, measure_widths)
 from old_sphinx import build, warnings  # noqa: E402
 
 THEMES = ("alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
@@ -109,22 +108,6 @@ def server(tmp_path_factory):
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
         httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browsers(tmp_path_factory):
-    """``browsers(font_set)``: a Chromium that sees only that font set, started once."""
-    started = {}
-    folder = tmp_path_factory.mktemp("fontconfig")
-
-    def browser_with(name: str):
-        if name not in started:
-            started[name] = chromium(fontconfig(name, folder))
-        return started[name]
-
-    yield browser_with
-    for driver in started.values():
-        driver.quit()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ pytest.importorskip("selenium.webdriver")
 if not (shutil.which("chromium") and shutil.which("chromedriver")):
     pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from browser_tools import FONT_SETS, chromium, fontconfig, load  # noqa: E402
+from browser_tools import FONT_SETS, load  # noqa: E402
 from old_sphinx import build, warnings  # noqa: E402
 
 THEMES = ("alabaster", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
@@ -68,20 +68,6 @@ return {over: Math.max(0, document.documentElement.scrollWidth - W), diagrams: [
                                                          !!document.getElementById(a.getAttribute('href').slice(1))])};
 })};
 """
-
-
-@pytest.fixture(scope="module")
-def browsers(tmp_path_factory):
-    started, folder = {}, tmp_path_factory.mktemp("fontconfig")
-
-    def browser_with(name: str):
-        if name not in started:
-            started[name] = chromium(fontconfig(name, folder))
-        return started[name]
-
-    yield browser_with
-    for driver in started.values():
-        driver.quit()
 
 
 _SITES: dict = {}

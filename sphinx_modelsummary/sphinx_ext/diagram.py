@@ -14,13 +14,11 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.docutils import SphinxDirective
 
-from ..lookup import lookup
 from ..present.references import anchor_id, normalize_name, row_anchor
-from ..problems import Hint, Problem
+from ..problems import Problem
 from ..settings import DIAGRAM_SETTINGS, record_problems, resolve_diagram_options
-from .directive import _AnyOption, lookup_call
+from .directive import SpecDirective, _AnyOption, lookup_call
 from .nodes import pending_summary
 from .transforms import output_format
 from .warn import warn
@@ -43,41 +41,33 @@ def diagram_figure(record: dict, rows: list[dict], view: str, call: tuple, summa
     return figure
 
 
-class ModelDiagram(SphinxDirective):
+class ModelDiagram(SpecDirective):
     """``.. model-diagram:: package.module:factory`` (or ``path/to/model.keras``)."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True  # only to report a body as a warning
     option_spec = _AnyOption({setting.option: directives.unchanged for setting in DIAGRAM_SETTINGS})
 
     def run(self) -> list[nodes.Node]:
         if self.content:
-            return self._fail(Problem.OPTION, f"the directive takes no content: give the spec after '{NAME}::' "
-                              "and the options as ':name: value' lines right below it")
+            return self._no_content()
         try:
             options = resolve_diagram_options(self.options)
             shape = {"input-shape": options.input_shape} if options.input_shape else {}
             _, call = lookup_call(self.config, self.env, self.env.docname, self.arguments[0], shape)
         except ValueError as error:
             return self._fail(Problem.OPTION, str(error))
-        entry = lookup(*call)
-        for path in entry.stamps:
-            self.env.note_dependency(path)
-        if entry.error is not None:
-            return self._fail(*entry.error, entry.error.hint)
-        if entry.warning is not None:
-            self._warn(*entry.warning, entry.warning.hint)
+        record = self._record(call)
+        if record is None:
+            return []
         from ..present.diagram_layout import diagram_rows  # not at start-up: only a page with a diagram needs it
 
         try:
-            rows = diagram_rows(entry.record, options.layers)
+            rows = diagram_rows(record, options.layers)
         except ValueError as error:
             return self._fail(Problem.OPTION, f":layers: {error}")
-        for problem in record_problems(entry.record, options):
+        for problem in record_problems(record, options):
             if problem.problem == Problem.EXPECT:  # a formula's mismatch is the table's to report
                 self._warn(*problem)
-        figure = diagram_figure(entry.record, rows, options.view, call[:3], options.summary, options.classes)
+        figure = diagram_figure(record, rows, options.view, call[:3], options.summary, options.classes)
         messages: list[nodes.Node] = []
         if options.caption:
             inline, messages = self.state.inline_text(options.caption, self.lineno)
@@ -87,15 +77,6 @@ class ModelDiagram(SphinxDirective):
             self.add_name(figure)
         self.set_source_info(figure)
         return [figure, *messages]
-
-    def _warn(self, problem: Problem, message: str, hint: Hint | None = None) -> None:
-        spec = self.arguments[0].strip()
-        message = f"{NAME}: {message}" if spec in message else f"{NAME} {spec}: {message}"
-        warn(self.get_location() or (self.env.docname, self.lineno), problem, message, hint)
-
-    def _fail(self, problem: Problem, message: str, hint: Hint | None = None) -> list[nodes.Node]:
-        self._warn(problem, message, hint)
-        return []
 
 
 class DrawDiagrams(SphinxPostTransform):

@@ -39,32 +39,58 @@ class _AnyOption(dict):
         return True
 
 
-class ModelSummary(SphinxDirective):
-    """``.. model-summary:: package.module:factory`` (or ``path/to/model.keras``)."""
+class SpecDirective(SphinxDirective):
+    """A directive on a model's spec (``model-summary``, ``model-diagram``): its problems are
+    located warnings that name the directive and the spec."""
 
     required_arguments = 1
     optional_arguments = 0
     final_argument_whitespace = True  # ``module:factory(1, size=2)``
     has_content = True  # only to report a body as the same warning in rST and MyST
+
+    def _no_content(self) -> list[nodes.Node]:
+        return self._fail(Problem.OPTION, f"the directive takes no content: give the spec after "
+                          f"'{self.name}::' and the options as ':name: value' lines right below it")
+
+    def _record(self, call: tuple) -> dict | None:
+        """The record ``lookup(*call)`` finds, or ``None`` after a warning; an edit to the
+        model's code (or a fix) reads this page again."""
+        entry = lookup(*call)
+        for path in entry.stamps:
+            self.env.note_dependency(path)
+        if entry.error is not None:
+            self._warn(*entry.error, entry.error.hint)
+            return None
+        if entry.warning is not None:
+            self._warn(*entry.warning, entry.warning.hint)
+        return entry.record
+
+    def _warn(self, problem: Problem, message: str, hint: Hint | None = None) -> None:
+        spec = self.arguments[0].strip()
+        message = f"{self.name}: {message}" if spec in message else f"{self.name} {spec}: {message}"
+        warn(self.get_location() or (self.env.docname, self.lineno), problem, message, hint)
+
+    def _fail(self, problem: Problem, message: str, hint: Hint | None = None) -> list[nodes.Node]:
+        self._warn(problem, message, hint)
+        return []
+
+
+class ModelSummary(SpecDirective):
+    """``.. model-summary:: package.module:factory`` (or ``path/to/model.keras``)."""
+
     # Every value is checked in run(), so a bad one is a modelsummary.option warning.
     option_spec = _AnyOption({setting.option: directives.unchanged for setting in OPTIONS})
 
     def run(self) -> list[nodes.Node]:
         if self.content:
-            return self._fail(Problem.OPTION, "the directive takes no content: give the spec after "
-                              "'model-summary::' and the options as ':name: value' lines right below it")
+            return self._no_content()
         try:
             options, call = lookup_call(self.config, self.env, self.env.docname, self.arguments[0], self.options)
         except ValueError as error:
             return self._fail(Problem.OPTION, str(error))
-        entry = lookup(*call)
-        for path in entry.stamps:  # an edit to the model's code (or a fix) re-reads this page
-            self.env.note_dependency(path)
-        if entry.error is not None:
-            return self._fail(*entry.error, entry.error.hint)
-        if entry.warning is not None:
-            self._warn(*entry.warning, entry.warning.hint)
-        record = entry.record
+        record = self._record(call)
+        if record is None:
+            return []
         try:
             rows = select_rows(record, options)
         except ValueError as error:
@@ -88,15 +114,6 @@ class ModelSummary(SphinxDirective):
         for node in (pending, stub):
             self.set_source_info(node)
         return [pending, *messages]
-
-    def _warn(self, problem: Problem, message: str, hint: Hint | None = None) -> None:
-        spec = self.arguments[0].strip()
-        message = f"model-summary: {message}" if spec in message else f"model-summary {spec}: {message}"
-        warn(self.get_location() or (self.env.docname, self.lineno), problem, message, hint)
-
-    def _fail(self, problem: Problem, message: str, hint: Hint | None = None) -> list[nodes.Node]:
-        self._warn(problem, message, hint)
-        return []
 
 
 def cache_for(config, srcdir) -> SummaryCache | None:

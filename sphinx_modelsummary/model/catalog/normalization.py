@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 from ..expr import Add, Mul, Num, Sym, product
-from .registry import Part, inner_layer, mac_count, macs, output_shape, parameter_parts, params, shape
+from .registry import Part, inner_layer, macs, parameter_parts, params, shape
 from .convolution import CONV, DEPTHWISE, TRANSPOSE, channels_sym, filters_sym, multiplier_sym
 from .core import units_sym
-from .reshaping import einsum_weights, identity_shape
+from .reshaping import einsum_weights, identity_shape, wrapper_macs, wrapper_shape
 
 
 def axes_of(config: dict, input_shape, default=-1) -> list[int]:
@@ -106,17 +106,9 @@ def spectral_normalization_params(config, input_shapes):
     return parts + [Part("power-iteration vector u", columns, trainable=False)]
 
 
-@shape("SpectralNormalization")
-def spectral_normalization_shape(config, input_shapes):
-    name, inner = inner_layer(config)
-    return output_shape(name, inner, input_shapes)
-
-
-@macs("SpectralNormalization")
-def spectral_normalization_macs(config, input_shapes, output):
-    """The wrapped layer's count: the power iteration runs only in training."""
-    name, inner = inner_layer(config)
-    return mac_count(name, inner, input_shapes, output)
+# The wrapped layer's shape and count, as any wrapper's: the power iteration runs only in training.
+shape("SpectralNormalization")(wrapper_shape)
+macs("SpectralNormalization")(wrapper_macs)
 
 
 shape(
