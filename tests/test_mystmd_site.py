@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sphinx_modelsummary.mystmd.site import site_pages, site_summaries
+from sphinx_modelsummary.mystmd.site import named_summaries, site_pages, site_summaries
 from plugin_runs import example_book, plugin_process, request
 
 MARKER_MODULE = """\
@@ -61,6 +61,13 @@ def test_with_a_toc_only_its_files_in_its_order(tmp_path):
         "labs/lab1.md": page("a:lab1"), "labs/solutions.md": page("a:solutions"),
     })
     assert site_summaries(tmp_path) == [("a:intro", None), ("a:one", None), ("a:lab1", None)]
+
+
+def test_a_diagrams_model_is_filled_early_too_but_names_no_summary(tmp_path):
+    diagram = "# Figure\n\n```{model-diagram} a:drawn\n:input-shape: 8\n:name: fig\n```\n"
+    write(tmp_path, {"myst.yml": config(), "index.md": page("a:one"), "figure.md": diagram})
+    assert site_summaries(tmp_path) == [("a:drawn", "8"), ("a:one", None)]
+    assert named_summaries(tmp_path) == {}  # a role quotes a summary, never a diagram
 
 
 def test_an_unreadable_myst_yml_reads_no_page(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from ..settings import CACHE_DIR, Setting, setting_named
 
 _SKIPPED = {"_build", "node_modules"}
 _PAGES = (".md", ".ipynb")
-_DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{model-summary\}[ \t]*(?P<spec>.*?)[ \t]*$"
+_DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{(?P<kind>model-summary|model-diagram)\}[ \t]*(?P<spec>.*?)[ \t]*$"
                         r"(?P<options>(?:\n[ \t]*:[\w-]+:.*$)*)", re.M)
 _OPTION = re.compile(r"^[ \t]*:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$", re.M)
 
@@ -99,20 +99,21 @@ def fill_cache(site: Site) -> None:
 
 
 def site_summaries(root: Path) -> list[tuple[str, str | None]]:
-    """``(spec, input shape)`` of each ``model-summary`` in the site's own pages, in order,
-    once each (a best effort: it only decides what to compute early)."""
+    """``(spec, input shape)`` of each ``model-summary`` and ``model-diagram`` in the site's
+    own pages, in order, once each (a best effort: it only decides what to compute early)."""
     found: dict[tuple[str, str | None], None] = {}
-    for _, spec, options in _directives(root):
+    for _, _, spec, options in _directives(root):
         found[(spec, options.get("input-shape") or None)] = None
     return list(found)
 
 
 def _directives(root: Path):
-    """``(page, spec, options)`` of each ``model-summary`` in the site's pages, options
-    read from their ``:key: value`` lines."""
+    """``(page, directive, spec, options)`` of each ``model-summary`` and ``model-diagram``
+    in the site's pages, options read from their ``:key: value`` lines."""
     for path in site_pages(root):
         for match in _DIRECTIVE.finditer(_page_text(path)):
-            yield path, match["spec"], {m["name"]: m["value"] for m in _OPTION.finditer(match["options"])}
+            options = {m["name"]: m["value"] for m in _OPTION.finditer(match["options"])}
+            yield path, match["kind"], match["spec"], options
 
 
 def site_pages(root: Path) -> list[Path]:
@@ -202,7 +203,9 @@ def named_summaries(root: Path) -> dict[str, NamedSummary]:
     """The site's summaries that a role or a quiz can name, by their normalised name (the
     first one of a name wins, as the page order goes)."""
     found: dict[str, NamedSummary] = {}
-    for path, spec, options in _directives(root):
+    for path, kind, spec, options in _directives(root):
+        if kind != "model-summary":  # a diagram's name is no summary's
+            continue
         name = normalize_name(options.get("name") or options.get("label") or "")
         if name and name not in found:
             found[name] = NamedSummary(path, spec, options)
